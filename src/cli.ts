@@ -1,0 +1,65 @@
+// Entry point of the `sanad` command: picks the subcommand and turns failures into one line on
+// stderr and a non-zero exit code. Each command parses its own flags.
+import { CliError } from './commands/cli-args.ts';
+
+interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  index: async () => (await import('./commands/index-command.ts')).indexCommand,
+  search: async () => (await import('./commands/search-command.ts')).searchCommand,
+  serve: async () => (await import('./commands/serve-command.ts')).serveCommand,
+  eval: async () => (await import('./commands/eval-command.ts')).evalCommand,
+};
+
+const SUMMARIES: Record<string, string> = {
+  index: 'build or update the index from the corpus folder',
+  search: 'search the index from the command line',
+  serve: 'start the MCP server (stdio, or Streamable HTTP with --http)',
+  eval: 'measure retrieval quality on a query set',
+};
+
+export function usage(): string {
+  const lines = Object.entries(SUMMARIES).map(([name, summary]) => `  ${name.padEnd(8)} ${summary}`);
+  return [
+    'sanad: cited, verifiable retrieval over Arabic and Persian news articles (an MCP server)',
+    '',
+    'usage: sanad <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'Run `sanad <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write('sanad 0.1.0\n');
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`sanad: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (see sanad --help)`);
+    return 2;
+  }
+  try {
+    const command = await load();
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof CliError) {
+      console.error(`sanad ${name}: ${err.message}`);
+      return err.exitCode;
+    }
+    console.error(`sanad ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.SANAD_DEBUG) console.error(err);
+    return 1;
+  }
+}

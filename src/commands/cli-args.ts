@@ -1,0 +1,88 @@
+// Flag parsing shared by the commands: node's parseArgs with strict checking, plus the options
+// every command takes (where the corpus and index live, which embedder to use).
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Flags that choose the embedder; their values are handed to the embedder config as they are. */
+export const EMBEDDER_OPTIONS = {
+  provider: { type: 'string' },
+  model: { type: 'string' },
+  dtype: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'embed-url': { type: 'string' },
+  'api-key-env': { type: 'string' },
+  'query-prefix': { type: 'string' },
+  'passage-prefix': { type: 'string' },
+  'embed-timeout': { type: 'string' },
+} as const satisfies Options;
+
+export const PATH_OPTIONS = {
+  corpus: { type: 'string' },
+  index: { type: 'string' },
+} as const satisfies Options;
+
+export const EMBEDDER_HELP = `embedding options (also from the environment):
+  --provider transformers|openai   SANAD_PROVIDER (default transformers)
+  --model ID|PATH                  SANAD_MODEL: Hub id or local model folder
+                                   (default Xenova/multilingual-e5-small)
+  --dtype q8|fp32|...              SANAD_DTYPE (default q8)
+  --batch-size N                   SANAD_BATCH_SIZE
+  --embed-url URL                  SANAD_EMBED_URL: OpenAI-compatible endpoint (provider openai)
+  --api-key-env NAME               env var holding the API key (default SANAD_API_KEY)
+  --query-prefix S / --passage-prefix S   override the model's prefixes
+  --embed-timeout MS               per-request timeout for provider openai`;
+
+export const PATH_HELP = `  --corpus DIR   corpus folder (SANAD_CORPUS, default ./corpus)
+  --index DIR    index folder (SANAD_INDEX, default ./index)`;
+
+export function parseFlags<T extends Options>(argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+export interface Paths {
+  corpusDir: string;
+  indexDir: string;
+}
+
+export function resolvePaths(flags: { corpus?: string | undefined; index?: string | undefined }, env: NodeJS.ProcessEnv): Paths {
+  return {
+    corpusDir: path.resolve(flags.corpus ?? env.SANAD_CORPUS ?? 'corpus'),
+    indexDir: path.resolve(flags.index ?? env.SANAD_INDEX ?? 'index'),
+  };
+}
+
+/** Parses a positive integer flag within [min, max], with a message naming the flag. */
+export function intFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CliError(`--${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+/** The embedder flags out of a command's parsed values, as the embedder config reads them. */
+export function embedderFlags(values: Record<string, unknown>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const name of Object.keys(EMBEDDER_OPTIONS)) {
+    const v = values[name];
+    if (typeof v === 'string') out[name] = v;
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+// `sanad index`: build or incrementally update the index, then print what changed.
+import { embedderForBuild } from '../embed/for-index.ts';
+import { buildIndex, type BuildSummary } from '../indexer/build-index.ts';
+import { formatSeconds } from '../util/progress.ts';
+import { EMBEDDER_HELP, EMBEDDER_OPTIONS, PATH_HELP, embedderFlags, PATH_OPTIONS, intFlag, parseFlags, resolvePaths } from './cli-args.ts';
+
+const HELP = `usage: sanad index [--corpus DIR] [--index DIR] [--model ID|PATH] [--lexical-only] [--max-mb N] [--json]
+
+Reads .txt, .md and .html files under the corpus folder, splits them into cited paragraphs,
+embeds new or changed paragraphs and publishes a new index version atomically. Files that cannot
+be read (binary, invalid UTF-8, empty, too large) are skipped with a warning.
+
+${PATH_HELP}
+  --lexical-only  build without a model (BM25 only)
+  --max-mb N      skip files larger than N MB (SANAD_MAX_MB, default 20)
+  --json          print the summary as JSON on stdout
+
+${EMBEDDER_HELP}`;
+
+export const indexCommand = {
+  summary: 'build or update the index',
+  async run(argv: string[]): Promise<number> {
+    const { values } = parseFlags(argv, {
+      ...PATH_OPTIONS,
+      ...EMBEDDER_OPTIONS,
+      'lexical-only': { type: 'boolean' },
+      'max-mb': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const paths = resolvePaths(values, process.env);
+    const maxMb = intFlag(values['max-mb'] ?? process.env.SANAD_MAX_MB, 'max-mb', 20, 1, 4096);
+    const log = (line: string) => console.error(line);
+    const chosen = values['lexical-only'] ? null : embedderForBuild({ flags: embedderFlags(values), env: process.env, onLog: log });
+    console.error(`indexing ${paths.corpusDir} → ${paths.indexDir}`);
+    try {
+      const summary = await buildIndex({
+        ...paths,
+        embedder: chosen?.embedder ?? null,
+        ...(chosen?.baseUrl ? { baseUrl: chosen.baseUrl } : {}),
+        maxBytes: maxMb * 1024 * 1024,
+        log,
+        progress: true,
+      });
+      if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else console.error(formatSummary(summary));
+      return 0;
+    } finally {
+      await chosen?.embedder.close?.();
+    }
+  },
+};
+
+export function formatSummary(s: BuildSummary): string {
+  const files = `files: ${s.added.length} added, ${s.changed.length} changed, ${s.removed.length} removed, ${s.unchanged} unchanged, ${s.skipped.length} skipped`;
+  const head = s.rebuilt ? `index ${s.version} published` : `index ${s.version} is up to date`;
+  const lines = [
+    `${head} (${s.mode === 'hybrid' ? 'hybrid: lexical + semantic' : s.semanticUnavailable?.includes('on request') ? 'lexical-only, on request' : 'lexical-only: no embedding model, see above'})`,
+    files,
+    `passages: ${s.passages} in ${s.documents} documents; ${s.embedded} embedded, ${s.reused} reused`,
+    `time: ${formatSeconds(s.ms / 1000)}`,
+  ];
+  for (const skip of s.skipped) lines.push(`skipped ${skip.path}: ${skip.reason}`);
+  return lines.join('\n');
+}

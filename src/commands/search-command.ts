@@ -1,0 +1,129 @@
+// `sanad search`: one query (readable or JSON) or a batch file of queries (JSON lines), with the
+// model loaded once for the whole batch.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { openSearcher } from '../search/open-searcher.ts';
+import type { SearchOptions, Searcher } from '../search/searcher.ts';
+import type { SearchHit, SearchResponse } from '../types.ts';
+import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, PATH_HELP, PATH_OPTIONS, intFlag, parseFlags, resolvePaths } from './cli-args.ts';
+
+const HELP = `usage: sanad search "<query>" [--k N] [--mode hybrid|semantic|lexical] [--json]
+       sanad search --queries FILE.jsonl --json [--k N] [--mode ...]
+
+Searches the index. Queries may be in English, Arabic or Persian. Each result carries a citation
+id (document#pN), character offsets into the source file and the verbatim paragraph text.
+A batch file has one {"id": ..., "query": ...} per line; one {"id", "results"} line is written
+per query.
+
+  --k N          results to return (default 8, max 100)
+  --mode M       hybrid (default), semantic or lexical
+  --json         JSON output: {"mode", "results": [{"citation", "document", "path", "start", "end",
+                 "text", "score", "also_in"}]}
+  --queries F    batch mode (JSON lines in, JSON lines out)
+${PATH_HELP}
+
+${EMBEDDER_HELP}`;
+
+const ModeSchema = z.enum(['hybrid', 'semantic', 'lexical']);
+const BatchLineSchema = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1) });
+
+export const searchCommand = {
+  summary: 'search the index',
+  async run(argv: string[]): Promise<number> {
+    const { values, positionals } = parseFlags(argv, {
+      ...PATH_OPTIONS,
+      ...EMBEDDER_OPTIONS,
+      k: { type: 'string' },
+      mode: { type: 'string' },
+      json: { type: 'boolean' },
+      queries: { type: 'string' },
+    });
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const k = intFlag(values.k, 'k', 8, 1, 100);
+    const mode = ModeSchema.safeParse(values.mode ?? 'hybrid');
+    if (!mode.success) throw new CliError(`--mode must be hybrid, semantic or lexical (got "${values.mode}")`);
+    const query = positionals.join(' ').trim();
+    if (!values.queries && query === '') throw new CliError('give a query ("sanad search \\"your question\\"") or --queries FILE.jsonl');
+    if (values.queries && query !== '') throw new CliError('give either a query or --queries, not both');
+
+    const { indexDir } = resolvePaths(values, process.env);
+    const searcher = await openSearcher(indexDir, { flags: embedderFlags(values), env: process.env, onLog: (l) => console.error(l) });
+    const opts: SearchOptions = { k, mode: mode.data };
+    if (values.queries) return runBatch(searcher, values.queries, opts);
+    const response = await searcher.search(query, opts);
+    if (response.notice) console.error(`note: ${response.notice}`);
+    process.stdout.write(values.json ? `${JSON.stringify(toJson(response))}\n` : formatReadable(response, Boolean(process.stdout.isTTY)));
+    return 0;
+  },
+};
+
+async function runBatch(searcher: Searcher, file: string, opts: SearchOptions): Promise<number> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let lineNo = 0;
+  let noticeShown = false;
+  for await (const raw of lines) {
+    lineNo++;
+    if (raw.trim() === '') continue;
+    let parsed: z.infer<typeof BatchLineSchema>;
+    try {
+      parsed = BatchLineSchema.parse(JSON.parse(raw));
+    } catch {
+      throw new CliError(`${file}:${lineNo}: expected a JSON object {"id": ..., "query": "..."}`);
+    }
+    const response = await searcher.search(parsed.query, opts);
+    if (response.notice && !noticeShown) {
+      console.error(`note: ${response.notice}`);
+      noticeShown = true;
+    }
+    process.stdout.write(`${JSON.stringify({ id: parsed.id, ...toJson(response) })}\n`);
+  }
+  return 0;
+}
+
+export function toJson(r: SearchResponse) {
+  return {
+    mode: r.mode,
+    results: r.results.map((h: SearchHit) => ({
+      citation: h.citation,
+      document: h.title,
+      path: h.path,
+      start: h.start,
+      end: h.end,
+      text: h.text,
+      score: h.score,
+      also_in: h.alsoIn,
+      lang: h.lang,
+      ...(h.outlet ? { outlet: h.outlet } : {}),
+      ...(h.published ? { published: h.published } : {}),
+    })),
+  };
+}
+
+const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
+/**
+ * Terminals lay text out left to right; wrapping right-to-left text in Unicode isolates (RLI…PDI)
+ * lets bidi-aware terminals order it correctly without disturbing the Latin fields around it.
+ * Only on a terminal: files and pipes get the bytes unchanged.
+ */
+function isolate(text: string, tty: boolean): string {
+  return tty && RTL.test(text) ? `\u2067${text}\u2069` : text;
+}
+
+export function formatReadable(r: SearchResponse, tty: boolean): string {
+  if (r.results.length === 0) return `no results (${r.mode})\n`;
+  const out: string[] = [`${r.results.length} results (${r.mode})`, ''];
+  r.results.forEach((h, i) => {
+    const meta = [h.outlet, h.published, h.lang].filter(Boolean).join(' · ');
+    out.push(`${i + 1}. [${h.citation}]  score ${h.score}  ${meta}`);
+    out.push(`   ${isolate(h.title, tty)}`);
+    for (const line of h.text.split(/\r?\n/)) out.push(`   ${isolate(line, tty)}`);
+    if (h.alsoIn.length > 0) out.push(`   also in: ${h.alsoIn.join(', ')}`);
+    out.push('');
+  });
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,235 @@
+// Builds (or incrementally rebuilds) the index folder from the corpus folder. Vectors are reused
+// by passage text hash from the previous version whenever the embedding space is the same, so a
+// rebuild embeds only new or changed paragraphs. When no model can be loaded the index is built
+// lexical-only and says so, instead of failing: lexical search still answers.
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { ingestCorpus } from '../corpus/ingest.ts';
+import { SEGMENTER_VERSION } from '../corpus/segment.ts';
+import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
+import { Bm25Index } from '../search/bm25.ts';
+import { makeStagingDir, publishVersion, pruneVersions } from '../store/files.ts';
+import { loadIndex, writeVersionFiles, type LoadedIndex, type StoredPassage } from '../store/index-store.ts';
+import { acquireWriterLock } from '../store/lock.ts';
+import { FORMAT_NAME, FORMAT_VERSION, spaceMismatch, type EmbeddingSpace, type HnswParams, type Manifest } from '../store/manifest.ts';
+import { DEFAULT_HNSW, VectorIndex } from '../store/vector-index.ts';
+import { NORMALIZER_VERSION } from '../text/normalize.ts';
+import { tokenize } from '../text/tokenize.ts';
+import type { SkippedFile } from '../types.ts';
+import { createProgress } from '../util/progress.ts';
+
+export interface BuildOptions {
+  corpusDir: string;
+  indexDir: string;
+  /** Null builds a lexical-only index on purpose. */
+  embedder: Embedder | null;
+  /** Extra identity of the space (e.g. endpoint URL) recorded in the manifest. */
+  baseUrl?: string;
+  maxBytes?: number;
+  hnsw?: HnswParams;
+  /** One line of human-readable news (warnings, summary); stderr in the CLI. */
+  log?: (line: string) => void;
+  /** Show an embedding progress bar/lines on stderr. */
+  progress?: boolean;
+}
+
+export interface BuildSummary {
+  version: string;
+  /** False when the corpus and settings were unchanged and the current version was kept. */
+  rebuilt: boolean;
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: number;
+  skipped: SkippedFile[];
+  documents: number;
+  passages: number;
+  embedded: number;
+  reused: number;
+  mode: 'hybrid' | 'lexical';
+  semanticUnavailable?: string;
+  ms: number;
+}
+
+export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
+  const started = performance.now();
+  const log = opts.log ?? (() => {});
+  const lock = await acquireWriterLock(opts.indexDir);
+  try {
+    const previous = await loadPrevious(opts.indexDir, log);
+    const { documents, skipped } = await ingestCorpus(opts.corpusDir, {
+      ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+      onWarn: (s) => log(`skipped ${s.path}: ${s.reason}`),
+    });
+
+    const space = await probeSpace(opts, log);
+    const diff = diffFiles(previous?.manifest.files ?? [], documents.map((d) => d.meta));
+    const sameSettings = previous !== null && sameSpace(previous.manifest.embedding, space.space);
+    const sameSkips = JSON.stringify(previous?.manifest.skipped ?? []) === JSON.stringify(skipped);
+
+    const passages: StoredPassage[] = documents.flatMap((d) => d.passages.map((p) => ({ ...p, hash: hashText(p.text) })));
+    const base = {
+      added: diff.added,
+      changed: diff.changed,
+      removed: diff.removed,
+      unchanged: diff.unchanged,
+      skipped,
+      documents: documents.length,
+      passages: passages.length,
+      mode: space.space ? ('hybrid' as const) : ('lexical' as const),
+      ...(space.unavailable ? { semanticUnavailable: space.unavailable } : {}),
+    };
+
+    const noFileChanges = diff.added.length + diff.changed.length + diff.removed.length === 0;
+    // A model that fails to load today must not downgrade an unchanged hybrid index to lexical-only.
+    const keepDespiteNoModel =
+      previous !== null && space.space === null && opts.embedder !== null && previous.manifest.embedding !== null;
+    if (previous && (sameSettings || keepDespiteNoModel) && sameSkips && noFileChanges && sameVersions(previous)) {
+      const mode = previous.manifest.embedding ? ('hybrid' as const) : ('lexical' as const);
+      return { ...base, mode, version: previous.version, rebuilt: false, embedded: 0, reused: passages.length, ms: performance.now() - started };
+    }
+
+    let vectors: VectorIndex | null = null;
+    let embedded = 0;
+    let reused = 0;
+    if (space.space && opts.embedder) {
+      const reuse = previous?.vectors && sameSpace(previous.manifest.embedding, space.space) ? previous : null;
+      const result = await embedAll(opts.embedder, passages, reuse, opts.progress ?? false);
+      embedded = result.embedded;
+      reused = result.reused;
+      vectors = VectorIndex.build(space.space.dimension, result.vectors, opts.hnsw ?? DEFAULT_HNSW);
+    }
+
+    const lexical = new Bm25Index(passages.map((p) => tokenize(p.text)));
+    const manifest: Omit<Manifest, 'checksums'> = {
+      format: FORMAT_NAME,
+      formatVersion: FORMAT_VERSION,
+      createdAt: new Date().toISOString(),
+      normalizerVersion: NORMALIZER_VERSION,
+      segmenterVersion: SEGMENTER_VERSION,
+      embedding: space.space,
+      ...(space.unavailable ? { semanticUnavailable: space.unavailable } : {}),
+      hnsw: vectors ? (opts.hnsw ?? DEFAULT_HNSW) : null,
+      counts: { documents: documents.length, passages: passages.length },
+      files: documents.map((d) => ({ path: d.meta.path, sha256: d.meta.sha256, bytes: d.meta.bytes })),
+      skipped,
+      buildMs: Math.round(performance.now() - started),
+    };
+
+    const staging = await makeStagingDir(opts.indexDir);
+    let version: string;
+    try {
+      await writeVersionFiles(staging, { documents: documents.map((d) => d.meta), passages, lexical, vectors }, manifest);
+      version = await publishVersion(opts.indexDir, staging);
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true });
+      throw err;
+    }
+    await pruneVersions(opts.indexDir, version);
+    return { ...base, version, rebuilt: true, embedded, reused, ms: performance.now() - started };
+  } finally {
+    await lock.release();
+  }
+}
+
+async function loadPrevious(indexDir: string, log: (line: string) => void): Promise<LoadedIndex | null> {
+  try {
+    return await loadIndex(indexDir);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'IndexMissingError') return null;
+    // A damaged or foreign previous index is not fatal for a build: it is rebuilt from scratch.
+    log(`previous index not reused: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
+/** Loads the model (once, here) and returns the space it embeds into, or why there is none. */
+async function probeSpace(
+  opts: BuildOptions,
+  log: (line: string) => void,
+): Promise<{ space: EmbeddingSpace | null; unavailable?: string }> {
+  if (!opts.embedder) return { space: null, unavailable: 'built lexical-only on request' };
+  try {
+    const dimension = await opts.embedder.dimension();
+    const { provider, model, dtype, queryPrefix, passagePrefix } = opts.embedder.info;
+    return {
+      space: {
+        provider,
+        model,
+        ...(dtype ? { dtype } : {}),
+        queryPrefix,
+        passagePrefix,
+        dimension,
+        ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof EmbedderUnavailableError)) throw err;
+    log(`no embedding model: ${err.message}`);
+    log('building a lexical-only index; searches will say they are lexical. Fix the model and run `sanad index` again for hybrid search.');
+    return { space: null, unavailable: err.message };
+  }
+}
+
+function sameVersions(previous: LoadedIndex): boolean {
+  return previous.manifest.normalizerVersion === NORMALIZER_VERSION && previous.manifest.segmenterVersion === SEGMENTER_VERSION;
+}
+
+function sameSpace(a: EmbeddingSpace | null | undefined, b: EmbeddingSpace | null): boolean {
+  if (!a || !b) return !a && !b;
+  return spaceMismatch(a, b) === null;
+}
+
+async function embedAll(
+  embedder: Embedder,
+  passages: StoredPassage[],
+  previous: LoadedIndex | null,
+  showProgress: boolean,
+): Promise<{ vectors: Float32Array[]; embedded: number; reused: number }> {
+  const cached = new Map<string, number>();
+  previous?.passages.forEach((p, ord) => cached.set(p.hash, ord));
+  const vectors: Array<Float32Array | undefined> = new Array(passages.length);
+  const todo = new Map<string, number[]>();
+  passages.forEach((p, ord) => {
+    const prevOrd = cached.get(p.hash);
+    if (previous?.vectors && prevOrd !== undefined) vectors[ord] = previous.vectors.vector(prevOrd);
+    else todo.set(p.hash, [...(todo.get(p.hash) ?? []), ord]);
+  });
+  const reused = passages.length - [...todo.values()].reduce((n, ords) => n + ords.length, 0);
+  const pending = [...todo.values()];
+  const texts = pending.map((ords) => passages[ords[0] ?? 0]?.text ?? '');
+  if (texts.length > 0) {
+    const progress = showProgress ? createProgress('passages embedded', texts.length) : null;
+    const fresh = await embedder.embedPassages(texts, (p) => progress?.update(p.done));
+    progress?.finish();
+    pending.forEach((ords, i) => {
+      const v = fresh[i];
+      if (!v) throw new Error(`the embedder returned ${fresh.length} vectors for ${texts.length} passages`);
+      for (const ord of ords) vectors[ord] = v;
+    });
+  }
+  const complete = vectors.map((v, ord) => {
+    if (!v) throw new Error(`passage ${ord} has no vector`);
+    return v;
+  });
+  return { vectors: complete, embedded: texts.length, reused };
+}
+
+interface FileEntry {
+  path: string;
+  sha256: string;
+}
+
+export function diffFiles(before: readonly FileEntry[], after: readonly FileEntry[]) {
+  const old = new Map(before.map((f) => [f.path, f.sha256]));
+  const now = new Map(after.map((f) => [f.path, f.sha256]));
+  const added = [...now.keys()].filter((p) => !old.has(p));
+  const changed = [...now.keys()].filter((p) => old.has(p) && old.get(p) !== now.get(p));
+  const removed = [...old.keys()].filter((p) => !now.has(p));
+  const unchanged = now.size - added.length - changed.length;
+  return { added, changed, removed, unchanged };
+}
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

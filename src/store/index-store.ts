@@ -1,0 +1,135 @@
+// Reading and writing one published index version: manifest, documents, passages, lexical index
+// and (when a model was available) the HNSW graph. Loading verifies every checksum before any
+// byte reaches a parser, and falls back to the previous version when the current one is damaged.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Bm25Index } from '../search/bm25.ts';
+import type { DocumentMeta, Passage } from '../types.ts';
+import { CURRENT_FILE, listVersions, readCurrentPointer, sha256File, writeDurable } from './files.ts';
+import { IndexFormatError, parseManifest, type Manifest } from './manifest.ts';
+import { VectorIndex } from './vector-index.ts';
+
+const FILES = {
+  manifest: 'manifest.json',
+  documents: 'documents.json',
+  passages: 'passages.jsonl',
+  lexical: 'lexical.json',
+  vectors: 'vectors.hnsw',
+} as const;
+
+/** A passage as stored: the citable passage plus the hash its vector is cached under. */
+export interface StoredPassage extends Passage {
+  /** sha256 of the passage text; equal texts share one embedding. */
+  hash: string;
+}
+
+export interface IndexData {
+  manifest: Manifest;
+  documents: DocumentMeta[];
+  passages: StoredPassage[];
+  lexical: Bm25Index;
+  vectors: VectorIndex | null;
+}
+
+export interface LoadedIndex extends IndexData {
+  dir: string;
+  version: string;
+  /** Warning when the current version was unreadable and an older one is served instead. */
+  fallbackReason?: string;
+}
+
+export class IndexMissingError extends Error {
+  constructor(indexDir: string) {
+    super(`no index at ${indexDir}; build one with \`sanad index\` (or \`npx sanad index --corpus DIR --index ${indexDir}\`)`);
+    this.name = 'IndexMissingError';
+  }
+}
+
+/** Writes the data files of a version into `dir` (a staging folder) and returns the manifest to publish. */
+export async function writeVersionFiles(
+  dir: string,
+  data: Omit<IndexData, 'manifest'>,
+  manifest: Omit<Manifest, 'checksums'>,
+): Promise<Manifest> {
+  await writeDurable(path.join(dir, FILES.documents), JSON.stringify(data.documents));
+  await writeDurable(path.join(dir, FILES.passages), data.passages.map((p) => JSON.stringify(p)).join('\n'));
+  await writeDurable(path.join(dir, FILES.lexical), JSON.stringify(data.lexical.toJSON()));
+  const names: string[] = [FILES.documents, FILES.passages, FILES.lexical];
+  if (data.vectors) {
+    data.vectors.save(path.join(dir, FILES.vectors));
+    names.push(FILES.vectors);
+  }
+  const checksums: Record<string, string> = {};
+  for (const name of names) checksums[name] = await sha256File(path.join(dir, name));
+  const full: Manifest = { ...manifest, checksums };
+  await writeDurable(path.join(dir, FILES.manifest), JSON.stringify(full, null, 2));
+  return full;
+}
+
+/** Reads only the manifest of the current version (cheap; for status and incremental builds). */
+export async function readCurrentManifest(indexDir: string): Promise<{ version: string; manifest: Manifest } | null> {
+  const version = await readCurrentPointer(indexDir);
+  if (!version) return null;
+  const file = path.join(indexDir, version, FILES.manifest);
+  const manifest = parseManifest(JSON.parse(await readFile(file, 'utf8')), file);
+  return { version, manifest };
+}
+
+/**
+ * Loads the current version. If it is damaged, loads the newest older version that verifies and
+ * says so in `fallbackReason`; if none does, throws an error that names the damage and the fix.
+ */
+export async function loadIndex(indexDir: string): Promise<LoadedIndex> {
+  const current = await readCurrentPointer(indexDir);
+  if (!current) {
+    await stat(path.join(indexDir, CURRENT_FILE)).catch(() => {
+      throw new IndexMissingError(indexDir);
+    });
+    throw new IndexFormatError(`${path.join(indexDir, CURRENT_FILE)} is damaged; rebuild with \`sanad index\``);
+  }
+  const older = (await listVersions(indexDir)).filter((v) => v < current).reverse();
+  let firstError: unknown;
+  for (const version of [current, ...older]) {
+    try {
+      const data = await loadVersion(path.join(indexDir, version));
+      const loaded: LoadedIndex = { ...data, dir: indexDir, version };
+      if (version !== current) {
+        loaded.fallbackReason = `the current index ${current} is unreadable (${errorText(firstError)}); serving the older ${version}. Rebuild with \`sanad index\``;
+      }
+      return loaded;
+    } catch (err) {
+      // A format mismatch applies to every version alike: report it rather than serve stale data.
+      if (err instanceof IndexFormatError && /format \d+/.test(err.message)) throw err;
+      firstError ??= err;
+    }
+  }
+  throw new IndexFormatError(`the index at ${indexDir} is damaged: ${errorText(firstError)}; rebuild it with \`sanad index\``);
+}
+
+async function loadVersion(dir: string): Promise<IndexData> {
+  const manifestFile = path.join(dir, FILES.manifest);
+  const manifest = parseManifest(JSON.parse(await readFile(manifestFile, 'utf8')), manifestFile);
+  for (const [name, expected] of Object.entries(manifest.checksums)) {
+    const actual = await sha256File(path.join(dir, name)).catch(() => 'missing');
+    if (actual !== expected) {
+      throw new IndexFormatError(`${name} in ${dir} is ${actual === 'missing' ? 'missing' : 'corrupted (checksum mismatch)'}`);
+    }
+  }
+  const documents = JSON.parse(await readFile(path.join(dir, FILES.documents), 'utf8')) as DocumentMeta[];
+  const passagesText = await readFile(path.join(dir, FILES.passages), 'utf8');
+  const passages = passagesText.length === 0 ? [] : passagesText.split('\n').map((l) => JSON.parse(l) as StoredPassage);
+  const lexical = Bm25Index.fromJSON(JSON.parse(await readFile(path.join(dir, FILES.lexical), 'utf8')));
+  let vectors: VectorIndex | null = null;
+  if (manifest.embedding && manifest.hnsw) {
+    if (!manifest.checksums[FILES.vectors]) throw new IndexFormatError(`${dir} lists a model but has no vectors file`);
+    vectors = VectorIndex.load(path.join(dir, FILES.vectors), manifest.embedding.dimension, passages.length, manifest.hnsw);
+  }
+  if (passages.length !== manifest.counts.passages || documents.length !== manifest.counts.documents) {
+    throw new IndexFormatError(`${dir} does not hold the passage and document counts its manifest lists`);
+  }
+  return { manifest, documents, passages, lexical, vectors };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,106 @@
+// The manifest is the contract between a built index and the code that reads it: format version,
+// the embedding space (provider, model, prefixes, dimension), the text normaliser, the corpus files
+// it was built from and checksums of every data file. Anything that does not match is refused,
+// because a silently mismatched index returns plausible but wrong passages.
+import { z } from 'zod';
+
+export const FORMAT_NAME = 'sanad-index';
+export const FORMAT_VERSION = 1;
+
+export const EmbeddingSpaceSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  dtype: z.string().optional(),
+  queryPrefix: z.string(),
+  passagePrefix: z.string(),
+  dimension: z.number().int().positive(),
+  /** OpenAI-compatible endpoint the vectors came from, credentials stripped. */
+  baseUrl: z.string().optional(),
+});
+export type EmbeddingSpace = z.infer<typeof EmbeddingSpaceSchema>;
+
+export const HnswParamsSchema = z.object({
+  space: z.literal('cosine'),
+  m: z.number().int().positive(),
+  efConstruction: z.number().int().positive(),
+  efSearch: z.number().int().positive(),
+});
+export type HnswParams = z.infer<typeof HnswParamsSchema>;
+
+const CorpusFileSchema = z.object({
+  path: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int().nonnegative(),
+});
+
+export const ManifestSchema = z.object({
+  format: z.literal(FORMAT_NAME),
+  formatVersion: z.number().int(),
+  createdAt: z.string(),
+  normalizerVersion: z.number().int(),
+  segmenterVersion: z.number().int(),
+  /** Null when the index is lexical-only (no model could be loaded at build time). */
+  embedding: EmbeddingSpaceSchema.nullable(),
+  /** Why the index is lexical-only, for status reports. */
+  semanticUnavailable: z.string().optional(),
+  hnsw: HnswParamsSchema.nullable(),
+  counts: z.object({ documents: z.number().int(), passages: z.number().int() }),
+  files: z.array(CorpusFileSchema),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** sha256 of each data file in the version directory, checked on load. */
+  checksums: z.record(z.string(), z.string()),
+  buildMs: z.number().nonnegative(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export class IndexFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexFormatError';
+  }
+}
+
+/** Parses manifest JSON; refuses other formats and versions with a message that says to rebuild. */
+export function parseManifest(json: unknown, where: string): Manifest {
+  const head = z.object({ format: z.string(), formatVersion: z.number() }).safeParse(json);
+  if (!head.success || head.data.format !== FORMAT_NAME) {
+    throw new IndexFormatError(`${where} is not a sanad index manifest; run \`sanad index\` to build one`);
+  }
+  if (head.data.formatVersion !== FORMAT_VERSION) {
+    throw new IndexFormatError(
+      `${where} has index format ${head.data.formatVersion}, this sanad reads format ${FORMAT_VERSION}; ` +
+        'rebuild it with `sanad index`',
+    );
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new IndexFormatError(
+      `${where} is damaged (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}); rebuild it with \`sanad index\``,
+    );
+  }
+  return parsed.data;
+}
+
+/** A readable one-line name of an embedding space for messages. */
+export function describeSpace(space: Pick<EmbeddingSpace, 'provider' | 'model' | 'dtype'>): string {
+  return `${space.provider}:${space.model}${space.dtype ? ` (${space.dtype})` : ''}`;
+}
+
+/**
+ * Why vectors from `a` cannot be compared with vectors from `b`, or null when they can.
+ * The endpoint URL is not part of the identity: the same model served elsewhere is the same space.
+ */
+export function spaceMismatch(
+  a: Omit<EmbeddingSpace, 'dimension'> & { dimension?: number },
+  b: Omit<EmbeddingSpace, 'dimension'> & { dimension?: number },
+): string | null {
+  const fields = ['provider', 'model', 'dtype', 'queryPrefix', 'passagePrefix'] as const;
+  for (const f of fields) {
+    if ((a[f] ?? '') !== (b[f] ?? '')) return `${f} ${JSON.stringify(a[f] ?? '')} ≠ ${JSON.stringify(b[f] ?? '')}`;
+  }
+  if (a.dimension !== undefined && b.dimension !== undefined && a.dimension !== b.dimension) {
+    return `dimension ${a.dimension} ≠ ${b.dimension}`;
+  }
+  return null;
+}
