@@ -168,7 +168,7 @@ describe('damage and bad input', () => {
     const summary = await buildIndex({ ...dirs, embedder: null, log: (l) => lines.push(l) });
     assert.deepEqual(summary.skipped.map((s) => s.path), ['empty.md', 'image.txt', 'latin1.txt']);
     assert.equal(summary.documents, 5);
-    assert.equal(lines.filter((l) => l.startsWith('skipped ')).length, 3);
+    assert.equal(lines.filter((l) => l.startsWith('skipped: ')).length, 3);
   });
 });
 

@@ -63,6 +63,6 @@ export function formatSummary(s: BuildSummary): string {
     `passages: ${s.passages} in ${s.documents} documents; ${s.embedded} embedded, ${s.reused} reused`,
     `time: ${formatSeconds(s.ms / 1000)}`,
   ];
-  for (const skip of s.skipped) lines.push(`skipped ${skip.path}: ${skip.reason}`);
+  for (const skip of s.skipped) lines.push(`skipped: ${skip.reason}`);
   return lines.join('\n');
 }

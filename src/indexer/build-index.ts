@@ -59,7 +59,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     const previous = await loadPrevious(opts.indexDir, log);
     const { documents, skipped } = await ingestCorpus(opts.corpusDir, {
       ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-      onWarn: (s) => log(`skipped ${s.path}: ${s.reason}`),
+      onWarn: (s) => log(`skipped: ${s.reason}`),
     });
 
     const space = await probeSpace(opts, log);

@@ -1,0 +1,162 @@
+// `sanad serve`: the MCP server over stdio (default) or Streamable HTTP. This file only parses
+// flags and wires the pieces together; in stdio mode stdout carries nothing but protocol
+// messages, so every line of news goes to stderr.
+import { readFileSync } from 'node:fs';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { DEFAULT_MAX_BYTES } from '../corpus/read.ts';
+import { startHttpServer, parseListen, type RunningHttpServer } from '../mcp/http.ts';
+import { embedderForServe, LiveIndex } from '../mcp/live-index.ts';
+import { createServer } from '../mcp/server.ts';
+import { DEFAULT_DEBOUNCE_MS, watchCorpus, type CorpusWatcher } from '../mcp/watch.ts';
+import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, intFlag, parseFlags, PATH_HELP, PATH_OPTIONS, resolvePaths } from './cli-args.ts';
+
+const HELP = `usage: sanad serve [--corpus DIR] [--index DIR] [--http [HOST:]PORT] [--allowed-host H]...
+                   [--watch] [--debounce MS] [--lexical-only] [embedding options]
+
+Starts the MCP server over the index (built from the corpus first if there is none). By default
+it speaks MCP on stdin/stdout, for clients that launch it; with --http it serves Streamable HTTP
+at http://HOST:PORT/mcp (and GET /healthz). The embedding model loads in the background: searches
+are lexical until it is ready (a search waits up to 20 s for it first).
+
+${PATH_HELP}
+  --http [HOST:]PORT  serve Streamable HTTP instead of stdio; HOST defaults to 127.0.0.1.
+                      Requests whose Host or Origin header names another site are refused.
+  --allowed-host H    also accept this Host/Origin name (H or H:PORT); repeatable. Needed when
+                      clients reach the server by a name other than localhost/127.0.0.1/[::1].
+                      Set SANAD_HTTP_TOKEN to require "Authorization: Bearer <token>".
+  --watch             reindex in the background when corpus files are added, changed or removed
+  --debounce MS       quiet time before a watched change triggers a reindex (default ${DEFAULT_DEBOUNCE_MS})
+  --lexical-only      serve and rebuild without a model (BM25 only)
+  --max-mb N          skip corpus files larger than N MB when rebuilding (SANAD_MAX_MB, default 20)
+
+${EMBEDDER_HELP}`;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export const serveCommand = {
+  summary: 'start the MCP server',
+  async run(argv: string[]): Promise<number> {
+    const { values } = parseFlags(argv, {
+      ...PATH_OPTIONS,
+      ...EMBEDDER_OPTIONS,
+      http: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      watch: { type: 'boolean' },
+      debounce: { type: 'string' },
+      'lexical-only': { type: 'boolean' },
+      'max-mb': { type: 'string' },
+    });
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const paths = resolvePaths(values, process.env);
+    const debounceMs = intFlag(values.debounce, 'debounce', DEFAULT_DEBOUNCE_MS, 0, 600_000);
+    const maxMb = intFlag(values['max-mb'] ?? process.env.SANAD_MAX_MB, 'max-mb', DEFAULT_MAX_BYTES / (1024 * 1024), 1, 4096);
+    let listen: { host: string; port: number } | null = null;
+    if (values.http !== undefined) {
+      try {
+        listen = parseListen(values.http);
+      } catch (err) {
+        throw new CliError(err instanceof Error ? err.message : String(err));
+      }
+    }
+    if (values['allowed-host'] && !listen) throw new CliError('--allowed-host only applies with --http');
+    const token = process.env.SANAD_HTTP_TOKEN?.trim() || undefined;
+
+    const log = (line: string) => console.error(line);
+    if (!listen) {
+      // Stdout is the protocol channel: anything a library prints there would break the client.
+      /* eslint-disable no-console -- redirecting these methods to stderr, not printing */
+      console.log = console.error;
+      console.info = console.error;
+      console.debug = console.error;
+      /* eslint-enable no-console */
+    }
+
+    const choice = { flags: embedderFlags(values), env: process.env, onLog: log };
+    const { embedder, baseUrl } = await embedderForServe(paths.indexDir, choice, values['lexical-only'] === true);
+    const live = await LiveIndex.open({
+      ...paths,
+      embedder,
+      ...(baseUrl ? { baseUrl } : {}),
+      maxBytes: maxMb * 1024 * 1024,
+      log,
+      progress: true,
+    });
+    const version = packageVersion();
+    const makeServer = () => createServer({ index: live, name: 'sanad', version, log });
+    const status = live.status();
+    log(`sanad ${version}: ${status.documents} documents, ${status.passages} passages (index ${status.version}, ${paths.indexDir})`);
+
+    let http: RunningHttpServer | null = null;
+    let closeStdio: (() => Promise<void>) | null = null;
+    const stopped = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      if (!listen) {
+        process.stdin.once('end', () => resolve('stdin closed'));
+        process.stdin.once('close', () => resolve('stdin closed'));
+        // The client went away mid-write (EPIPE): nobody is left to answer.
+        process.stdout.once('error', () => resolve('stdout closed'));
+      }
+    });
+
+    if (listen) {
+      if (!LOOPBACK.has(listen.host) && !token) {
+        log(`warning: listening on ${listen.host} without SANAD_HTTP_TOKEN: anyone who can reach this address can use the server`);
+      }
+      http = await startHttpServer({
+        ...listen,
+        allowedHosts: values['allowed-host'] ?? [],
+        ...(token ? { token } : {}),
+        createMcpServer: makeServer,
+        health: () => {
+          const s = live.status();
+          return { mode: s.mode, modelState: s.modelState, reindexing: s.reindexing, documents: s.documents };
+        },
+        log,
+      });
+      log(`MCP over Streamable HTTP at ${http.url}${token ? ' (bearer token required)' : ''}`);
+    } else {
+      const server = makeServer();
+      await server.connect(new StdioServerTransport());
+      closeStdio = () => server.close();
+      log('MCP over stdio; waiting for the client');
+    }
+
+    // Only now, with the handshake possible, start loading the model (it may take a while).
+    void live.startModel();
+    let watcher: CorpusWatcher | null = null;
+    if (values.watch) {
+      watcher = watchCorpus({ corpusDir: paths.corpusDir, debounceMs, onChange: () => live.reindex(), log });
+      live.setWatching(true);
+      void watcher.ready.then(() => log(`watching ${paths.corpusDir} for changes`));
+    }
+
+    const why = await stopped;
+    log(`shutting down (${why})`);
+    // If something (a native model session, a stuck socket) keeps the process alive, leave anyway.
+    setTimeout(() => process.exit(0), 5000).unref();
+    await watcher?.close();
+    log('dbg watcher closed');
+    live.setWatching(false);
+    await http?.close();
+    log('dbg http closed');
+    await closeStdio?.();
+    await live.close();
+    log('dbg live closed');
+    setTimeout(() => { const p = process as unknown as { _getActiveHandles(): unknown[] }; log('dbg handles ' + p._getActiveHandles().map((h) => (h as object).constructor.name).join(',')); }, 500).unref();
+    return 0;
+  },
+};
+
+function packageVersion(): string {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // Fall through: a missing version is not worth refusing to serve.
+  }
+  return '0.0.0';
+}
