@@ -1,0 +1,115 @@
+// `get_passage`: the verbatim text of cited passages, with neighbouring paragraphs for context.
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { cleanId, unknownCitationMessage, type IndexView } from './index-view.ts';
+import {
+  MAX_ID_CHARS,
+  SOURCE_TEXT_NOTE,
+  documentRef,
+  documentRefShape,
+  guarded,
+  languageSchema,
+  passageFields,
+  passageShape,
+  quoteBlock,
+  toolError,
+  toolResult,
+  type ToolContext,
+} from './shared.ts';
+
+export const MAX_IDS = 20;
+export const MAX_NEIGHBOURS = 5;
+
+const neighbours = (side: 'before' | 'after') =>
+  z
+    .number()
+    .int(`${side} must be a whole number`)
+    .min(0, `${side} must be 0 or more`)
+    .max(MAX_NEIGHBOURS, `${side} is at most ${MAX_NEIGHBOURS}: call get_document to read a whole article`)
+    .default(0)
+    .describe(`How many passages ${side} each requested one to include from the same document: 0–${MAX_NEIGHBOURS}, default 0.`);
+
+const inputSchema = {
+  ids: z
+    .array(z.string().min(1).max(MAX_ID_CHARS))
+    .min(1, 'send at least one citation id')
+    .max(MAX_IDS, `at most ${MAX_IDS} citation ids per call`)
+    .describe(`Citation ids from search results, e.g. "report.txt#p3"; 1–${MAX_IDS}.`),
+  before: neighbours('before'),
+  after: neighbours('after'),
+};
+
+const neighbourSchema = z.object(passageShape);
+
+const passageSchema = z.object({
+  ...passageShape,
+  ...documentRefShape,
+  language: languageSchema,
+  before: z.array(neighbourSchema).describe('Preceding passages of the same document, in reading order.'),
+  after: z.array(neighbourSchema).describe('Following passages of the same document, in reading order.'),
+});
+
+const outputSchema = {
+  passages: z.array(passageSchema).describe('One entry per requested id, in the order asked (duplicates once).'),
+};
+
+const DESCRIPTION = [
+  'Read cited passages verbatim: one or more citation ids (`<document>#p<n>`, from search) with optional neighbouring paragraphs',
+  '(`before` / `after`) for context. Returns the exact text, its offsets in the original file and the document metadata',
+  '(title, outlet, date, language). An unknown id returns an error naming the nearest valid ids.',
+  'Next: verify_quote for any sentence you will quote, then cite as [doc#p3].',
+].join(' ');
+
+export function registerGetPassageTool(server: McpServer, ctx: ToolContext): void {
+  server.registerTool(
+    'get_passage',
+    {
+      title: 'Read passages by citation id',
+      description: DESCRIPTION,
+      inputSchema,
+      outputSchema,
+      annotations: { title: 'Read passages by citation id', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      guarded(ctx, 'get_passage', () => {
+        const view = ctx.view();
+        const ids = [...new Set(args.ids.map(cleanId))];
+        const unknown = ids.filter((id) => !view.passage(id));
+        if (unknown.length > 0) {
+          return toolError(`get_passage: ${unknown.map((id) => unknownCitationMessage(view, id)).join('\n')}`);
+        }
+        const passages = ids.map((id) => describe(view, id, args.before, args.after));
+        const structured = { passages };
+        return toolResult(structured, render(passages));
+      }),
+  );
+}
+
+type PassageOut = z.infer<typeof passageSchema>;
+
+function describe(view: IndexView, id: string, before: number, after: number): PassageOut {
+  const p = view.passage(id);
+  if (!p) throw new Error(`citation id ${id} vanished from the index while answering; call get_passage again`);
+  const siblings = view.passagesOf(p.docId);
+  const at = siblings.findIndex((s) => s.id === p.id);
+  return {
+    ...passageFields(p),
+    ...documentRef(view.document(p.docId), p.docId),
+    language: p.lang,
+    before: siblings.slice(Math.max(0, at - before), at).map(passageFields),
+    after: siblings.slice(at + 1, at + 1 + after).map(passageFields),
+  };
+}
+
+function render(passages: readonly PassageOut[]): string {
+  const lines = [SOURCE_TEXT_NOTE];
+  for (const p of passages) {
+    const source = [p.outlet, p.published].filter(Boolean).join(', ');
+    lines.push('', `[${p.citation}] «${p.title}»${source ? ` («${source}»)` : ''}; ${p.language}, ${p.kind}, chars ${p.start}–${p.end}`);
+    for (const n of p.before) lines.push(`  before [${n.citation}]:`, quoteBlock(n.text, '  '));
+    lines.push(quoteBlock(p.text));
+    for (const n of p.after) lines.push(`  after [${n.citation}]:`, quoteBlock(n.text, '  '));
+  }
+  lines.push('', 'Next: verify_quote before quoting; cite as [citation].');
+  return lines.join('\n');
+}

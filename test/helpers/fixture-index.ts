@@ -1,0 +1,96 @@
+// An IndexHandle over the MCP fixture corpus (test/fixtures/mcp-corpus), built with the fake
+// embedder into a temp folder. The corpus is copied first, so a test may add or change files and
+// call reindex without touching the fixtures.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFakeEmbedder } from '../../src/embed/fake.ts';
+import { buildIndex, type BuildSummary } from '../../src/indexer/build-index.ts';
+import type { IndexHandle, IndexStatus } from '../../src/mcp/index-handle.ts';
+import { createServer } from '../../src/mcp/server.ts';
+import { Searcher } from '../../src/search/searcher.ts';
+import { loadIndex } from '../../src/store/index-store.ts';
+
+export const FIXTURE_CORPUS = fileURLToPath(new URL('../fixtures/mcp-corpus/', import.meta.url));
+
+export interface FixtureIndex {
+  handle: IndexHandle;
+  corpusDir: string;
+  indexDir: string;
+  /** Number of reindex() calls so far. */
+  reindexCalls(): number;
+  cleanup(): Promise<void>;
+}
+
+export async function createFixtureIndex(): Promise<FixtureIndex> {
+  const root = await mkdtemp(path.join(tmpdir(), 'sanad-mcp-'));
+  const corpusDir = path.join(root, 'corpus');
+  const indexDir = path.join(root, 'index');
+  await cp(FIXTURE_CORPUS, corpusDir, { recursive: true });
+  const embedder = createFakeEmbedder();
+  const build = () => buildIndex({ corpusDir, indexDir, embedder });
+
+  await build();
+  let searcher = new Searcher(await loadIndex(indexDir), embedder);
+  let lastReindex: BuildSummary | undefined;
+  let calls = 0;
+
+  const handle: IndexHandle = {
+    current: () => searcher,
+    status(): IndexStatus {
+      const { manifest, version } = searcher.index;
+      return {
+        indexDir,
+        corpusDir,
+        version,
+        mode: manifest.embedding ? 'hybrid' : 'lexical',
+        ...(manifest.embedding ? { model: `${manifest.embedding.provider}:${manifest.embedding.model}`, dimension: manifest.embedding.dimension } : {}),
+        modelState: 'ready',
+        documents: manifest.counts.documents,
+        passages: manifest.counts.passages,
+        builtAt: manifest.createdAt,
+        buildMs: manifest.buildMs,
+        reindexing: false,
+        watching: false,
+        ...(lastReindex ? { lastReindex } : {}),
+      };
+    },
+    async reindex() {
+      calls++;
+      const summary = await build();
+      searcher = new Searcher(await loadIndex(indexDir), embedder);
+      lastReindex = summary;
+      return summary;
+    },
+  };
+  return { handle, corpusDir, indexDir, reindexCalls: () => calls, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+export interface Connected {
+  client: Client;
+  /** Log lines the server wrote. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A real SDK client talking to `createServer` over an in-memory transport pair. */
+export async function connectClient(index: IndexHandle): Promise<Connected> {
+  const logs: string[] = [];
+  const server = createServer({ index, name: 'sanad-test', version: '9.9.9', log: (line) => logs.push(line) });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'sanad-test-client', version: '1.0.0' });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  // The client validates structuredContent against the output schemas it learnt from listTools.
+  await client.listTools();
+  return {
+    client,
+    logs,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}
