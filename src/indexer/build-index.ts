@@ -100,7 +100,11 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       vectors = VectorIndex.build(space.space.dimension, result.vectors, opts.hnsw ?? DEFAULT_HNSW);
     }
 
-    const lexical = new Bm25Index(passages.map((p) => tokenize(p.text)));
+    // A generator keeps only one token list alive at a time: at a million passages the arrays
+    // of all token lists would dominate memory and garbage-collection time.
+    const lexical = new Bm25Index((function* () {
+      for (const p of passages) yield tokenize(p.text);
+    })());
     const manifest: Omit<Manifest, 'checksums'> = {
       format: FORMAT_NAME,
       formatVersion: FORMAT_VERSION,

@@ -1,0 +1,52 @@
+// Word tokens for lexical search: the same function for passages and queries, so both sides agree.
+import { foldText } from './normalize.ts';
+import { lightStem } from './stem.ts';
+
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** Splits folded text into runs of letters, digits and combining marks. */
+export function splitWords(folded: string): string[] {
+  return folded.match(WORD) ?? [];
+}
+
+// Function words only (prepositions, conjunctions, pronouns, particles, copulas, question words):
+// they carry no topic, and dropping them keeps long queries from matching on "في" and "the".
+// Written in ordinary spelling and folded at load, so they follow any change to the folding.
+const ARABIC = `
+في من على إلى الى عن مع و ف ب ل ك أو أم ثم بل لكن لكنه حتى إذا اذا إن أن ان إنه أنه كما
+هذا هذه ذلك تلك هؤلاء أولئك هنا هناك الذي التي الذين اللذين اللتين اللواتي اللاتي
+هو هي هم هن هما أنا نحن أنت أنتم له لها لهم لنا به بها بهم منه منها منهم فيه فيها فيهم عليه عليها عليهم إليه إليها عنه عنها
+ما ماذا متى أين كيف لماذا كم أي هل لم لن لا قد لقد كان كانت كانوا يكون تكون ليس ليست
+عند عندما بين كل بعض غير مثل منذ خلال بعد قبل لدى نحو ضد حيث أيضا أيضاً وقد وكان وكانت ولا وفي ومن وعلى وهو وهي وأن وإن
+`;
+const PERSIAN = `
+و در به از که با را برای این آن است بود شد شده هست نیست می نمی هم یا اما تا بر هر
+چه چی کجا کی چرا چگونه چند کدام کدوم آیا
+او وی ما شما من تو آنها ایشان اینکه آنکه نیز پس یک ای ها های
+`;
+const ENGLISH = `
+a an the of in on at to for from by with and or but nor is are was were be been being am
+it its this that these those which who whom whose what when where why how as than then there
+their they them he she his her him we our you your i my me do does did not no so if into
+about over after before between during also can could would should will may might has have had
+`;
+
+const STOPWORDS: ReadonlySet<string> = new Set(
+  [ARABIC, PERSIAN, ENGLISH].flatMap((list) => splitWords(foldText(list))),
+);
+
+export function isStopword(token: string): boolean {
+  return STOPWORDS.has(token);
+}
+
+/**
+ * Folded, stopword-free, light-stemmed word tokens. Stopwords are dropped before stemming, so the
+ * lists match whole words as written (وفي stays a stopword even though و is a stemmable prefix).
+ */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  for (const word of splitWords(foldText(text))) {
+    if (!STOPWORDS.has(word)) out.push(lightStem(word));
+  }
+  return out;
+}
