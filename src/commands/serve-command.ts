@@ -139,14 +139,10 @@ export const serveCommand = {
     // If something (a native model session, a stuck socket) keeps the process alive, leave anyway.
     setTimeout(() => process.exit(0), 5000).unref();
     await watcher?.close();
-    log('dbg watcher closed');
     live.setWatching(false);
     await http?.close();
-    log('dbg http closed');
     await closeStdio?.();
     await live.close();
-    log('dbg live closed');
-    setTimeout(() => { const p = process as unknown as { _getActiveHandles(): unknown[] }; log('dbg handles ' + p._getActiveHandles().map((h) => (h as object).constructor.name).join(',')); }, 500).unref();
     return 0;
   },
 };

@@ -84,7 +84,9 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     // A model that fails to load today must not downgrade an unchanged hybrid index to lexical-only.
     const keepDespiteNoModel =
       previous !== null && space.space === null && opts.embedder !== null && previous.manifest.embedding !== null;
-    if (previous && (sameSettings || keepDespiteNoModel) && sameSkips && noFileChanges && sameVersions(previous)) {
+    // A previous index served as a fallback (the current one is damaged) must be republished.
+    const upToDate = previous !== null && !previous.fallbackReason && sameVersions(previous) && sameSkips && noFileChanges;
+    if (previous && upToDate && (sameSettings || keepDespiteNoModel)) {
       const mode = previous.manifest.embedding ? ('hybrid' as const) : ('lexical' as const);
       return { ...base, mode, version: previous.version, rebuilt: false, embedded: 0, reused: passages.length, ms: performance.now() - started };
     }

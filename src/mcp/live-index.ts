@@ -1,0 +1,412 @@
+// The index a running server answers from. It holds one loaded snapshot at a time and swaps in a
+// new one only when a rebuild is complete and loaded, so every request sees one whole version.
+// One embedder instance serves both searches and rebuilds (the model is loaded once), and it
+// loads in the background: MCP clients give up on a handshake that takes tens of seconds.
+//
+// While the model is loading, a hybrid or semantic search waits for it for a bounded time
+// (`modelWaitMs`, 20 s by default) and then answers lexically with a notice. Waiting suits the
+// common case (a cached model is ready in a few seconds); the bound keeps a first-run download
+// from stalling the assistant.
+import type { Embedder } from '../embed/embedder.ts';
+import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../embed/for-index.ts';
+import { buildIndex, type BuildOptions, type BuildSummary } from '../indexer/build-index.ts';
+import { Searcher, type SearchOptions } from '../search/searcher.ts';
+import { IndexMissingError, loadIndex, readCurrentManifest, type LoadedIndex } from '../store/index-store.ts';
+import { IndexLockedError } from '../store/lock.ts';
+import { describeSpace, IndexFormatError, spaceMismatch } from '../store/manifest.ts';
+import type { SearchResponse } from '../types.ts';
+import type { IndexHandle, IndexStatus, ModelState } from './index-handle.ts';
+
+export interface LiveIndexOptions {
+  corpusDir: string;
+  indexDir: string;
+  /** The one embedder for searches and rebuilds; null serves (and rebuilds) lexical-only. */
+  embedder: Embedder | null;
+  /** Endpoint identity recorded in the manifest (provider openai). */
+  baseUrl?: string;
+  maxBytes?: number;
+  /** How long a non-lexical search waits for a loading model before answering lexically. */
+  modelWaitMs?: number;
+  /** How long startup waits for another process that holds the writer lock while building. */
+  lockWaitMs?: number;
+  /** Human-readable news (stderr in the CLI; never stdout, which may carry the protocol). */
+  log?: (line: string) => void;
+  /** Embedding progress lines on stderr during rebuilds. */
+  progress?: boolean;
+  /** The build step; replaceable so tests can count and pace builds. */
+  build?: (opts: BuildOptions) => Promise<BuildSummary>;
+}
+
+export const DEFAULT_MODEL_WAIT_MS = 20_000;
+const DEFAULT_LOCK_WAIT_MS = 30_000;
+
+export const MODEL_LOADING_NOTICE =
+  'the embedding model is still loading; these results are lexical only. Ask again in a moment for hybrid ranking';
+
+/**
+ * A searcher over a hybrid snapshot whose model is not loaded yet: it waits (bounded) for the
+ * model and then ranks with it, or answers lexically with a notice when the wait runs out.
+ */
+class ModelWaitSearcher extends Searcher {
+  constructor(
+    index: LoadedIndex,
+    /** The loaded model, or the notice to answer with when it is not there in time. */
+    private readonly waitForModel: () => Promise<Embedder | string>,
+  ) {
+    super(index, null);
+  }
+
+  override async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
+    if ((opts.mode ?? 'hybrid') === 'lexical') return super.search(query, opts);
+    const model = await this.waitForModel();
+    // Same snapshot, now with the model: the answer stays within one index version.
+    if (typeof model !== 'string') return new Searcher(this.index, model).search(query, opts);
+    const response = await super.search(query, opts);
+    return { ...response, notice: model };
+  }
+}
+
+/** A searcher over an index that has no vectors yet but will get them: says so in its notice. */
+class VectorsPendingSearcher extends Searcher {
+  override async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
+    const response = await super.search(query, opts);
+    return response.notice ? { ...response, notice: VECTORS_PENDING_NOTICE } : response;
+  }
+}
+
+export const VECTORS_PENDING_NOTICE =
+  'this index has no vectors yet; they are being added in the background, so these results are lexical only for now';
+
+export class LiveIndex implements IndexHandle {
+  private searcher: Searcher;
+  private modelState: ModelState = 'none';
+  private modelError: string | undefined;
+  private modelLoad: Promise<void> | null = null;
+  private watching = false;
+  private closed = false;
+  private lastReindex: BuildSummary | undefined;
+  private lastReindexError: string | undefined;
+  /** The build that has not started yet; every call arriving now joins it. */
+  private nextBuild: Promise<BuildSummary> | null = null;
+  /** The newest scheduled build (running or waiting); the next one queues behind it. */
+  private latestBuild: Promise<BuildSummary> | null = null;
+  private building = false;
+  private readonly log: (line: string) => void;
+  private readonly build: (opts: BuildOptions) => Promise<BuildSummary>;
+
+  private constructor(
+    private readonly opts: LiveIndexOptions,
+    loaded: LoadedIndex,
+  ) {
+    this.log = opts.log ?? ((line) => console.error(line));
+    this.build = opts.build ?? buildIndex;
+    this.searcher = this.makeSearcher(loaded);
+  }
+
+  /**
+   * Loads the current index without waiting for the model. A missing or unreadable index is
+   * built from the corpus first, lexical-only so this stays quick; vectors are added in the
+   * background once the model has loaded (see `startModel`).
+   */
+  static async open(opts: LiveIndexOptions): Promise<LiveIndex> {
+    const log = opts.log ?? ((line: string) => console.error(line));
+    let loaded: LoadedIndex;
+    try {
+      loaded = await loadIndex(opts.indexDir);
+    } catch (err) {
+      if (!(err instanceof IndexMissingError) && !(err instanceof IndexFormatError)) throw err;
+      log(
+        err instanceof IndexMissingError
+          ? `no index at ${opts.indexDir} yet; building it from ${opts.corpusDir}`
+          : `the index at ${opts.indexDir} cannot be used (${err.message}); rebuilding it from ${opts.corpusDir}`,
+      );
+      loaded = await bootstrap(opts, log);
+    }
+    if (loaded.fallbackReason) log(`warning: ${loaded.fallbackReason}`);
+    return new LiveIndex(opts, loaded);
+  }
+
+  current(): Searcher {
+    return this.searcher;
+  }
+
+  /**
+   * Starts loading the model in the background (call it once the client is connected). When it
+   * is ready, searches become hybrid; an index without vectors is then rebuilt with them.
+   */
+  startModel(): Promise<void> {
+    const embedder = this.opts.embedder;
+    if (!embedder || this.closed) return Promise.resolve();
+    if (this.modelLoad) return this.modelLoad;
+    this.modelState = 'loading';
+    this.refreshSearcher();
+    this.modelLoad = embedder.dimension().then(
+      (dimension) => {
+        if (this.modelState !== 'ready') this.log(`embedding model ready (${embedder.info.model}, dimension ${dimension})`);
+        this.markModelReady();
+        if (!this.searcher.index.manifest.embedding && !this.closed) {
+          this.log('the index has no vectors yet; adding them in the background');
+          this.reindex().catch(() => {
+            // reindex() has logged the failure and recorded it in status().
+          });
+        }
+      },
+      (err: unknown) => {
+        this.modelState = 'failed';
+        this.modelError = errorText(err);
+        this.log(`embedding model unavailable, searches are lexical only: ${this.modelError}`);
+        this.refreshSearcher();
+      },
+    );
+    return this.modelLoad;
+  }
+
+  reindex(): Promise<BuildSummary> {
+    if (this.closed) return Promise.reject(new Error('the server is shutting down; reindex was not started'));
+    if (this.nextBuild) return this.nextBuild;
+    const before = this.latestBuild;
+    const job = (async () => {
+      // A build already running may have read the corpus before the caller's change: queue one
+      // more after it. Calls made before this one starts join it (they see the same corpus).
+      if (before) await before.catch(() => undefined);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.nextBuild = null;
+      return this.runBuild();
+    })();
+    this.nextBuild = job;
+    this.latestBuild = job;
+    const clear = () => {
+      if (this.latestBuild === job) this.latestBuild = null;
+    };
+    job.then(clear, clear);
+    return job;
+  }
+
+  status(): IndexStatus {
+    const index = this.searcher.index;
+    const manifest = index.manifest;
+    const unavailable = this.semanticUnavailable(index);
+    return {
+      indexDir: this.opts.indexDir,
+      corpusDir: this.opts.corpusDir,
+      version: index.version,
+      mode: unavailable === null ? 'hybrid' : 'lexical',
+      ...(manifest.embedding ? { model: describeSpace(manifest.embedding), dimension: manifest.embedding.dimension } : {}),
+      modelState: this.modelState,
+      ...(unavailable !== null ? { semanticUnavailable: unavailable } : {}),
+      documents: index.documents.length,
+      passages: index.passages.length,
+      builtAt: manifest.createdAt,
+      buildMs: manifest.buildMs,
+      reindexing: this.building,
+      watching: this.watching,
+      ...(this.lastReindex ? { lastReindex: this.lastReindex } : {}),
+      ...(this.lastReindexError ? { lastReindexError: this.lastReindexError } : {}),
+      ...(index.fallbackReason ? { warning: index.fallbackReason } : {}),
+    };
+  }
+
+  setWatching(on: boolean): void {
+    this.watching = on;
+  }
+
+  /**
+   * Refuses new rebuilds and frees the model. A build or model load in progress gets `graceMs` to
+   * finish (a build then releases the writer lock); after that it is abandoned (a lock left by a dead process is taken
+   * over by the next writer, and the half-written staging folder is pruned).
+   */
+  async close(graceMs = 2000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // A model still loading is waited for too: freeing it mid-load makes the runtime complain.
+    const busy: Array<Promise<unknown>> = [];
+    if (this.latestBuild) busy.push(this.latestBuild);
+    if (this.modelLoad) busy.push(this.modelLoad);
+    if (busy.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.allSettled(busy), grace]);
+      clearTimeout(timer);
+    }
+    await this.opts.embedder?.close?.();
+  }
+
+  private async runBuild(): Promise<BuildSummary> {
+    this.building = true;
+    const { embedder } = this.opts;
+    try {
+      const summary = await this.build({
+        corpusDir: this.opts.corpusDir,
+        indexDir: this.opts.indexDir,
+        embedder,
+        ...(this.opts.baseUrl ? { baseUrl: this.opts.baseUrl } : {}),
+        ...(this.opts.maxBytes !== undefined ? { maxBytes: this.opts.maxBytes } : {}),
+        log: this.log,
+        progress: this.opts.progress ?? false,
+      });
+      // The build loaded the model itself (probing its dimension) or found it unusable.
+      if (embedder && summary.semanticUnavailable === undefined && summary.mode === 'hybrid') this.markModelReady();
+      else if (embedder && summary.semanticUnavailable !== undefined && this.modelState !== 'ready') {
+        this.modelState = 'failed';
+        this.modelError = summary.semanticUnavailable;
+      }
+      const current = this.searcher.index;
+      if (summary.rebuilt || summary.version !== current.version || current.fallbackReason) {
+        const loaded = await loadIndex(this.opts.indexDir);
+        if (loaded.fallbackReason) this.log(`warning: ${loaded.fallbackReason}`);
+        this.searcher = this.makeSearcher(loaded);
+      } else {
+        this.refreshSearcher();
+      }
+      this.lastReindex = summary;
+      this.lastReindexError = undefined;
+      this.log(describeBuild(summary));
+      return summary;
+    } catch (err) {
+      this.lastReindexError =
+        err instanceof IndexLockedError
+          ? `reindex skipped: ${err.message}; searches keep answering from version ${this.searcher.index.version}`
+          : `reindex failed: ${errorText(err)}; searches keep answering from version ${this.searcher.index.version}`;
+      this.log(this.lastReindexError);
+      throw err;
+    } finally {
+      this.building = false;
+    }
+  }
+
+  private markModelReady(): void {
+    this.modelState = 'ready';
+    this.modelError = undefined;
+    this.modelLoad ??= Promise.resolve();
+    this.refreshSearcher();
+  }
+
+  /** Re-pairs the current snapshot with the model after the model's state changed. */
+  private refreshSearcher(): void {
+    this.searcher = this.makeSearcher(this.searcher.index);
+  }
+
+  private makeSearcher(index: LoadedIndex): Searcher {
+    const embedder = this.opts.embedder;
+    if (embedder && !index.vectors && this.modelState !== 'failed' && !this.closed) return new VectorsPendingSearcher(index, null);
+    if (!embedder || !index.vectors || !index.manifest.embedding || spaceMismatch(index.manifest.embedding, embedder.info)) {
+      return new Searcher(index, null);
+    }
+    if (this.modelState === 'ready') return new Searcher(index, embedder);
+    if (this.modelState === 'failed') return new Searcher(index, null);
+    return new ModelWaitSearcher(index, () => this.modelWithin(this.opts.modelWaitMs ?? DEFAULT_MODEL_WAIT_MS));
+  }
+
+  /** The embedder once the model is ready, or a notice saying why not (failed, or not ready within `ms`). */
+  private async modelWithin(ms: number): Promise<Embedder | string> {
+    const embedder = this.opts.embedder;
+    const failed = () => `semantic ranking unavailable (${this.modelError ?? 'no embedding model'}); results are lexical only`;
+    if (!embedder) return failed();
+    // A search can only arrive once a client is connected, so it may start the load itself.
+    const load = this.startModel().then(() => (this.modelState === 'ready' ? embedder : failed()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(MODEL_LOADING_NOTICE), ms);
+    });
+    try {
+      return await Promise.race([load, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Why searches cannot rank semantically right now, or null when they can. */
+  private semanticUnavailable(index: LoadedIndex): string | null {
+    const space = index.manifest.embedding;
+    const embedder = this.opts.embedder;
+    if (!space || !index.vectors) {
+      if (embedder && this.modelState !== 'failed') return 'this index has no vectors yet; they are added in the background once the model has loaded';
+      const why = this.modelError ?? index.manifest.semanticUnavailable ?? 'built without a model';
+      return `this index is lexical-only (${why})`;
+    }
+    if (!embedder) return 'the server was started lexical-only (--lexical-only)';
+    const mismatch = spaceMismatch(space, embedder.info);
+    if (mismatch) {
+      return (
+        `the index was built with ${describeSpace(space)} but this server uses ${describeSpace(embedder.info)} (${mismatch}); ` +
+        'restart the server so it picks the index\'s model, or call reindex to rebuild with this one'
+      );
+    }
+    switch (this.modelState) {
+      case 'ready':
+        return null;
+      case 'failed':
+        return `the embedding model could not be loaded: ${this.modelError ?? 'unknown error'}`;
+      default:
+        return `the embedding model is loading; semantic searches wait up to ${Math.round((this.opts.modelWaitMs ?? DEFAULT_MODEL_WAIT_MS) / 1000)} s for it, then answer lexically`;
+    }
+  }
+}
+
+/**
+ * The embedder a server should hold for this index folder: the index's own model when it has
+ * vectors (explicit flags must then describe the same space), the configured one when it has
+ * none or does not exist yet, and none when serving lexical-only was asked for.
+ */
+export async function embedderForServe(
+  indexDir: string,
+  choice: EmbedderChoice,
+  lexicalOnly: boolean,
+): Promise<{ embedder: Embedder | null; baseUrl?: string }> {
+  if (lexicalOnly) return { embedder: null };
+  // A damaged manifest is handled when the index is opened; here it just means "no known space".
+  const current = await readCurrentManifest(indexDir).catch(() => null);
+  const space = current?.manifest.embedding ?? null;
+  if (!space) return embedderForBuild(choice);
+  const embedder = embedderForSearch(space, choice);
+  return embedder ? { embedder, ...(space.baseUrl ? { baseUrl: space.baseUrl } : {}) } : { embedder: null };
+}
+
+/** Builds an index where there is none (or none readable), waiting for another writer if one is at it. */
+async function bootstrap(opts: LiveIndexOptions, log: (line: string) => void): Promise<LoadedIndex> {
+  const build = opts.build ?? buildIndex;
+  const deadline = Date.now() + (opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+  try {
+    // Lexical-only: no model to load, so a client connecting right after gets its handshake.
+    const summary = await build({
+      corpusDir: opts.corpusDir,
+      indexDir: opts.indexDir,
+      embedder: null,
+      ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+      log,
+    });
+    log(describeBuild(summary));
+  } catch (err) {
+    if (!(err instanceof IndexLockedError)) throw err;
+    log(`${err.message}; waiting for it`);
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      try {
+        return await loadIndex(opts.indexDir);
+      } catch (loadErr) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `no usable index appeared at ${opts.indexDir} while another process held its lock (${errorText(loadErr)}); ` +
+              'try again when that process has finished',
+            { cause: loadErr },
+          );
+        }
+      }
+    }
+  }
+  return loadIndex(opts.indexDir);
+}
+
+function describeBuild(s: BuildSummary): string {
+  const head = s.rebuilt ? `index ${s.version} published` : `index ${s.version} is up to date`;
+  return (
+    `${head} (${s.mode}): ${s.documents} documents, ${s.passages} passages; ` +
+    `${s.added.length} added, ${s.changed.length} changed, ${s.removed.length} removed; ${(s.ms / 1000).toFixed(1)} s`
+  );
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
