@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { EmbedderUnavailableError, type Embedder } from '../src/embed/embedder.ts';
 import { createFakeEmbedder } from '../src/embed/fake.ts';
 import { EmbedderMismatchError, embedderForSearch } from '../src/embed/for-index.ts';
+import { createTransformersEmbedder } from '../src/embed/transformers.ts';
 import { buildIndex } from '../src/indexer/build-index.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { loadIndex } from '../src/store/index-store.ts';
@@ -107,6 +108,19 @@ describe('refusing what does not match', () => {
     // Without flags the index's own model is used.
     const own = embedderForSearch(idx.manifest.embedding, { flags: {}, env: {} });
     assert.equal(own?.info.model, 'fake-hash-64');
+  });
+
+  test('an index built from a local model folder finds that folder again when searched', async () => {
+    const dirs = await freshCorpus('folder-model');
+    const tiny = path.resolve('test/fixtures/tiny-model');
+    await buildIndex({ ...dirs, embedder: createTransformersEmbedder({ model: tiny }) });
+    const idx = await loadIndex(dirs.indexDir);
+    assert.equal(idx.manifest.embedding?.model, 'tiny-model');
+    assert.equal(idx.manifest.embedding?.location, tiny);
+    const embedder = embedderForSearch(idx.manifest.embedding, { flags: {}, env: { HF_HUB_OFFLINE: '1' } });
+    const res = await new Searcher(idx, embedder).search('قاعدة حميميم الجوية', { k: 1, mode: 'semantic' });
+    assert.equal(res.mode, 'semantic');
+    assert.equal(res.results.length, 1);
   });
 });
 

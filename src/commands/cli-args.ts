@@ -26,6 +26,7 @@ export const EMBEDDER_OPTIONS = {
   'query-prefix': { type: 'string' },
   'passage-prefix': { type: 'string' },
   'embed-timeout': { type: 'string' },
+  'cache-dir': { type: 'string' },
 } as const satisfies Options;
 
 export const PATH_OPTIONS = {
@@ -42,7 +43,9 @@ export const EMBEDDER_HELP = `embedding options (also from the environment):
   --embed-url URL                  SANAD_EMBED_URL: OpenAI-compatible endpoint (provider openai)
   --api-key-env NAME               env var holding the API key (default SANAD_API_KEY)
   --query-prefix S / --passage-prefix S   override the model's prefixes
-  --embed-timeout MS               per-request timeout for provider openai`;
+  --embed-timeout MS               per-request timeout for provider openai
+  --cache-dir DIR                  SANAD_CACHE_DIR: where downloaded models are kept
+                                   (default ~/.cache/sanad/models)`;
 
 export const PATH_HELP = `  --corpus DIR   corpus folder (SANAD_CORPUS, default ./corpus)
   --index DIR    index folder (SANAD_INDEX, default ./index)`;

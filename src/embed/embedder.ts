@@ -9,6 +9,11 @@ export interface EmbedderInfo {
   model: string;
   /** Quantisation or dtype where the provider has one (e.g. `q8`, `fp32`). */
   dtype?: string;
+  /**
+   * Where a local model was loaded from (absolute folder path). Not part of the identity of the
+   * embedding space (the folder may move); recorded so a search can find the model again.
+   */
+  location?: string;
   /** Prefixes the client adds before embedding (the model's profile). */
   queryPrefix: string;
   passagePrefix: string;

@@ -2,6 +2,7 @@
 // built with (read from the manifest), so `sanad search` needs no flags; an embedder named
 // explicitly must describe the same space, or searching is refused: vectors from two different
 // models are not comparable and would return confident nonsense.
+import { existsSync } from 'node:fs';
 import { describeSpace, spaceMismatch, type EmbeddingSpace } from '../store/manifest.ts';
 import { createEmbedder, resolveEmbedderConfig } from './config.ts';
 import type { Embedder } from './embedder.ts';
@@ -42,7 +43,8 @@ export function embedderForSearch(space: EmbeddingSpace | null, choice: Embedder
     : {
         ...choice.flags,
         provider: space.provider,
-        model: space.model,
+        // A local folder is found again by its recorded path; a Hub id is its own location.
+        model: space.location && existsSync(space.location) ? space.location : space.model,
         dtype: space.dtype,
         'embed-url': space.baseUrl,
         'query-prefix': space.queryPrefix,

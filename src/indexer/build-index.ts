@@ -157,12 +157,13 @@ async function probeSpace(
   if (!opts.embedder) return { space: null, unavailable: 'built lexical-only on request' };
   try {
     const dimension = await opts.embedder.dimension();
-    const { provider, model, dtype, queryPrefix, passagePrefix } = opts.embedder.info;
+    const { provider, model, dtype, location, queryPrefix, passagePrefix } = opts.embedder.info;
     return {
       space: {
         provider,
         model,
         ...(dtype ? { dtype } : {}),
+        ...(location ? { location } : {}),
         queryPrefix,
         passagePrefix,
         dimension,

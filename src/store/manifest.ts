@@ -14,6 +14,8 @@ export const EmbeddingSpaceSchema = z.object({
   queryPrefix: z.string(),
   passagePrefix: z.string(),
   dimension: z.number().int().positive(),
+  /** Local model folder the vectors came from (not part of the space's identity). */
+  location: z.string().optional(),
   /** OpenAI-compatible endpoint the vectors came from, credentials stripped. */
   baseUrl: z.string().optional(),
 });

@@ -1,0 +1,285 @@
+// Embedding in-process with transformers.js (ONNX Runtime on the CPU). The model is a Hub id
+// (downloaded once into the cache) or a local folder, which is loaded without any network access.
+
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
+import { EmbedderUnavailableError, type Embedder, type EmbedderInfo, type EmbedProgress } from './embedder.ts';
+import { resolveProfile, type Profile } from './profiles.ts';
+import { chunk, l2Normalize, oneLine } from './vectors.ts';
+
+/** dtypes a CPU run can use, with the ONNX file transformers.js looks for under `onnx/`. */
+export const TRANSFORMERS_DTYPE_FILES = {
+  fp32: 'model.onnx',
+  fp16: 'model_fp16.onnx',
+  q8: 'model_quantized.onnx',
+  int8: 'model_int8.onnx',
+  uint8: 'model_uint8.onnx',
+  q4: 'model_q4.onnx',
+  bnb4: 'model_bnb4.onnx',
+  q4f16: 'model_q4f16.onnx',
+} as const satisfies Partial<Record<DataType, string>>;
+
+export type TransformersDtype = keyof typeof TRANSFORMERS_DTYPE_FILES;
+
+export function isTransformersDtype(s: string): s is TransformersDtype {
+  return Object.hasOwn(TRANSFORMERS_DTYPE_FILES, s);
+}
+
+export const DEFAULT_TRANSFORMERS_DTYPE: TransformersDtype = 'q8';
+/**
+ * Measured with multilingual-e5-small q8 on 2 CPU cores, 111 dev passages (mean 233 tokens):
+ * batches of 1 ran ~9 passages/s (one core busy); length-sorted batches of 4–32 ran 14–23/s
+ * quiet and all within 10% of each other under load, while unsorted batches of 16–32 ran only
+ * 9–10/s (padding to the longest text). Sorting is the win; 16 sits in the flat middle and keeps
+ * peak memory well under a GB (unsorted 64 reached 3.7 GB).
+ */
+export const DEFAULT_TRANSFORMERS_BATCH_SIZE = 16;
+
+export interface TransformersEmbedderOptions {
+  /** Hub id (`Xenova/multilingual-e5-small`) or a path to a local model folder. */
+  model: string;
+  dtype?: string;
+  batchSize?: number;
+  /** Where Hub downloads are cached; transformers.js's own default when absent. */
+  cacheDir?: string;
+  /** Overrides of the model's built-in profile (prefixes, pooling). */
+  profile?: Partial<Profile>;
+  onLog?: (line: string) => void;
+  /** Environment read for HF_HUB_OFFLINE / SANAD_OFFLINE; process.env when absent (tests inject). */
+  env?: NodeJS.ProcessEnv;
+}
+
+type Library = typeof import('@huggingface/transformers');
+
+// transformers.js keeps its settings in one global `env`. A folder load flips
+// allowRemoteModels/localModelPath for its duration, so loads run one at a time: a Hub load
+// started meanwhile must not inherit "no remote", nor a folder load see it switched back on.
+let envLock: Promise<unknown> = Promise.resolve();
+function withEnvLock<T>(fn: () => Promise<T>): Promise<T> {
+  const run = envLock.then(fn, fn);
+  envLock = run.catch(() => undefined);
+  return run;
+}
+
+const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);
+
+/** Whether the environment forbids the Hub (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE or SANAD_OFFLINE). */
+export function offlineReason(env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of ['SANAD_OFFLINE', 'HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE']) {
+    const v = env[name];
+    if (v !== undefined && TRUE_VALUES.has(v.trim().toLowerCase())) return `${name}=${v}`;
+  }
+  return undefined;
+}
+
+/**
+ * A model reference names a local folder when it exists on disk or is spelled like a path
+ * (absolute, `./`, `../`, `~`, backslashes, or more than one `/`). Hub ids are `name` or
+ * `org/name`, so anything else is never sent to the Hub.
+ */
+export function looksLikePath(model: string): boolean {
+  return (
+    path.isAbsolute(model) ||
+    /^\.{1,2}([\\/]|$)/.test(model) ||
+    model.startsWith('~') ||
+    model.includes('\\') ||
+    model.split('/').length > 2 ||
+    existsSync(model)
+  );
+}
+
+const FOLDER_LAYOUT =
+  'config.json, tokenizer.json, tokenizer_config.json and onnx/model_quantized.onnx (dtype q8) or onnx/model.onnx (dtype fp32)';
+
+export function createTransformersEmbedder(opts: TransformersEmbedderOptions): Embedder {
+  const dtypeName = opts.dtype ?? DEFAULT_TRANSFORMERS_DTYPE;
+  if (!isTransformersDtype(dtypeName)) {
+    throw new EmbedderUnavailableError(
+      `Unknown dtype "${dtypeName}" for model "${opts.model}": use one of ${Object.keys(TRANSFORMERS_DTYPE_FILES).join(', ')} (--dtype / SANAD_DTYPE).`,
+    );
+  }
+  const dtype: TransformersDtype = dtypeName;
+  const batchSize = opts.batchSize ?? DEFAULT_TRANSFORMERS_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize} (--batch-size / SANAD_BATCH_SIZE).`);
+  }
+  const log = opts.onLog ?? (() => undefined);
+  const procEnv = opts.env ?? process.env;
+  const isFolder = looksLikePath(opts.model);
+  const folder = isFolder ? path.resolve(expandHome(opts.model, procEnv)) : undefined;
+
+  const resolution = resolveProfile(opts.model, 'transformers', opts.profile);
+  if (resolution.warning) log(resolution.warning);
+  const profile = resolution.profile;
+
+  const info: EmbedderInfo = {
+    provider: 'transformers',
+    // A folder is identified by its name, not its absolute path, so an index stays valid when
+    // the checkout moves.
+    model: folder ? path.basename(folder) : opts.model,
+    ...(folder ? { location: folder } : {}),
+    dtype,
+    queryPrefix: profile.queryPrefix,
+    passagePrefix: profile.passagePrefix,
+  };
+
+  let loading: Promise<FeatureExtractionPipeline> | undefined;
+  let dim: number | undefined;
+  // ONNX Runtime already spreads one batch over all cores; running batches one after another
+  // keeps memory flat and results independent of how callers interleave.
+  let runQueue: Promise<unknown> = Promise.resolve();
+
+  function load(): Promise<FeatureExtractionPipeline> {
+    if (!loading) {
+      loading = withEnvLock(() => loadPipeline()).catch((err: unknown) => {
+        loading = undefined; // a later call may retry (e.g. after the network comes back)
+        throw err;
+      });
+    }
+    return loading;
+  }
+
+  async function loadPipeline(): Promise<FeatureExtractionPipeline> {
+    const offline = offlineReason(procEnv);
+    if (folder) checkFolder(folder, dtype, opts.model);
+    let lib: Library;
+    try {
+      lib = await import('@huggingface/transformers');
+    } catch (err) {
+      throw new EmbedderUnavailableError(
+        `Cannot load the transformers.js library for model "${opts.model}": ${oneLine(err)}. Reinstall dependencies with \`npm ci\`.`,
+        { cause: err },
+      );
+    }
+    const saved = { allowRemoteModels: lib.env.allowRemoteModels, localModelPath: lib.env.localModelPath };
+    const where = folder
+      ? `local folder ${folder}`
+      : `the Hugging Face Hub (cache: ${opts.cacheDir ?? lib.env.cacheDir ?? 'none'}${offline ? `; Hub disabled by ${offline}` : ''})`;
+    const started = Date.now();
+    // transformers.js reports every file read as a "download", cached or not, so its progress
+    // events cannot tell a first-run download from a cache hit; one line up front says what may happen.
+    log(`loading embedding model ${opts.model} (${dtype}) from ${where}${folder || offline ? '' : '; the first run downloads it'}`);
+    try {
+      if (folder || offline) lib.env.allowRemoteModels = false;
+      if (folder) lib.env.localModelPath = `${path.dirname(folder)}${path.sep}`;
+      const extractor = await lib.pipeline('feature-extraction', folder ?? opts.model, {
+        dtype,
+        local_files_only: folder !== undefined || offline !== undefined,
+        cache_dir: opts.cacheDir,
+      });
+      log(`embedding model ready in ${Date.now() - started} ms`);
+      return extractor;
+    } catch (err) {
+      const how = folder
+        ? `Check that the folder holds ${FOLDER_LAYOUT}, or set --model / SANAD_MODEL to one that does.`
+        : offline
+          ? `Run once with network access to huggingface.co (without ${offline}) so the model is cached, or set --model / SANAD_MODEL to a local folder with ${FOLDER_LAYOUT}.`
+          : `Allow network access to huggingface.co once so the model is cached, or set --model / SANAD_MODEL to a local folder with ${FOLDER_LAYOUT}.`;
+      throw new EmbedderUnavailableError(
+        `Cannot load embedding model "${opts.model}" (dtype ${dtype}) from ${where}: ${oneLine(err)}. ${how}`,
+        { cause: err },
+      );
+    } finally {
+      lib.env.allowRemoteModels = saved.allowRemoteModels;
+      lib.env.localModelPath = saved.localModelPath;
+    }
+  }
+
+  async function runBatch(extractor: FeatureExtractionPipeline, texts: string[]): Promise<Float32Array[]> {
+    const run = runQueue.then(() => extractor(texts, { pooling: profile.pooling, normalize: profile.normalize }));
+    runQueue = run.catch(() => undefined);
+    let out;
+    try {
+      out = await run;
+    } catch (err) {
+      throw new EmbedderUnavailableError(`Embedding with model "${opts.model}" failed: ${oneLine(err)}.`, { cause: err });
+    }
+    const [rows, width] = out.dims;
+    if (out.dims.length !== 2 || rows !== texts.length || width === undefined || !(out.data instanceof Float32Array)) {
+      throw new EmbedderUnavailableError(
+        `Model "${opts.model}" returned a ${out.type} tensor of shape [${out.dims.join(', ')}] for ${texts.length} texts; ` +
+          'expected float32 [texts, dimension]. Is it a text-embedding (feature-extraction) model?',
+      );
+    }
+    const data = out.data;
+    const vectors: Float32Array[] = [];
+    for (let r = 0; r < rows; r++) vectors.push(l2Normalize(data.slice(r * width, (r + 1) * width)));
+    dim ??= width;
+    return vectors;
+  }
+
+  async function embed(
+    texts: readonly string[],
+    prefix: string,
+    onProgress?: (p: EmbedProgress) => void,
+  ): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    const extractor = await load();
+    // Sorting by length groups similar lengths in one batch, so little compute goes to padding.
+    const order = texts.map((_, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
+    const result = new Array<Float32Array>(texts.length);
+    let done = 0;
+    for (const batch of chunk(order, batchSize)) {
+      const vectors = await runBatch(extractor, batch.map((i) => prefix + (texts[i] ?? '')));
+      batch.forEach((idx, j) => {
+        const v = vectors[j];
+        if (v) result[idx] = v;
+      });
+      done += batch.length;
+      onProgress?.({ done, total: texts.length });
+    }
+    return result;
+  }
+
+  return {
+    info,
+    async dimension() {
+      if (dim === undefined) await embed(['dimension probe'], profile.passagePrefix);
+      if (dim === undefined) throw new EmbedderUnavailableError(`Model "${opts.model}" produced no vector for a probe text.`);
+      return dim;
+    },
+    embedQueries: (texts) => embed(texts, profile.queryPrefix),
+    embedPassages: (texts, onProgress) => embed(texts, profile.passagePrefix, onProgress),
+    async close() {
+      const pending = loading;
+      loading = undefined;
+      if (!pending) return;
+      const extractor = await pending.catch(() => undefined);
+      await extractor?.dispose();
+    },
+  };
+}
+
+function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  const home = env.HOME ?? env.USERPROFILE;
+  return home && (p === '~' || p.startsWith('~/')) ? path.join(home, p.slice(1)) : p;
+}
+
+/**
+ * Checks the folder layout before transformers.js sees it: its own messages name one file at a
+ * time and sometimes only a URL, while this names everything missing and the dtypes present.
+ */
+function checkFolder(folder: string, dtype: TransformersDtype, model: string): void {
+  const fail = (reason: string, hint: string) =>
+    new EmbedderUnavailableError(
+      `Cannot load embedding model "${model}" (dtype ${dtype}) from local folder ${folder}: ${reason}. ${hint}`,
+    );
+  if (!existsSync(folder)) {
+    throw fail('the folder does not exist', `Set --model / SANAD_MODEL to a folder holding ${FOLDER_LAYOUT}, or to a Hub id such as Xenova/multilingual-e5-small (needs network once).`);
+  }
+  if (!statSync(folder).isDirectory()) {
+    throw fail('it is a file, not a folder', `Point --model / SANAD_MODEL at the folder holding ${FOLDER_LAYOUT}.`);
+  }
+  const wanted = ['config.json', 'tokenizer.json', 'tokenizer_config.json', `onnx/${TRANSFORMERS_DTYPE_FILES[dtype]}`];
+  const missing = wanted.filter((f) => !existsSync(path.join(folder, f)));
+  if (missing.length === 0) return;
+  const present = (Object.keys(TRANSFORMERS_DTYPE_FILES) as TransformersDtype[]).filter((d) =>
+    existsSync(path.join(folder, 'onnx', TRANSFORMERS_DTYPE_FILES[d])),
+  );
+  const dtypeHint =
+    present.length > 0 && missing.every((m) => m.startsWith('onnx/'))
+      ? `This folder has dtype ${present.join(', ')}: pass --dtype ${present[0]} (SANAD_DTYPE).`
+      : `A model folder needs ${FOLDER_LAYOUT}.`;
+  throw fail(`missing ${missing.join(', ')}`, dtypeHint);
+}
