@@ -11,7 +11,7 @@ const KEY = 'sk-test-7f3a9c1e5b2d4086';
 interface Seen {
   path: string;
   auth: string | undefined;
-  body: { model?: string; input?: string[]; dimensions?: number };
+  body: { model?: string; input?: string[]; dimensions?: number; input_type?: string };
 }
 type Handler = (req: Seen, res: ServerResponse, n: number) => void;
 
@@ -276,4 +276,18 @@ test('helpers: embeddingsUrl, parseRetryAfter, redact', () => {
   assert.equal(parseRetryAfter('soon'), undefined);
   assert.equal(redact(`https://a:b@x.io/v1?token=abc&x=1 and ${KEY}`, KEY), 'https://***@x.io/v1?token=***&x=1 and ***');
   assert.throws(() => createOpenAIEmbedder({ baseUrl: 'ftp://x/v1', model: 'm' }), /is not an http\(s\) URL/);
+});
+
+test('input_type is sent only when configured, with the query or passage value', async () => {
+  const { e } = make();
+  await e.embedQueries(['q']);
+  assert.equal(seen[0]?.body.input_type, undefined);
+  const typed = make({ inputType: { query: 'query', passage: 'passage' } }).e;
+  await typed.embedQueries(['where are the bases']);
+  await typed.embedPassages(['Hmeimim air base']);
+  assert.deepEqual(seen.slice(1).map((r) => [r.body.input_type, r.body.input]), [
+    ['query', ['where are the bases']],
+    ['passage', ['Hmeimim air base']],
+  ]);
+  assert.equal(typed.info.inputType, 'query:passage');
 });

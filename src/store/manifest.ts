@@ -13,6 +13,7 @@ export const EmbeddingSpaceSchema = z.object({
   dtype: z.string().optional(),
   queryPrefix: z.string(),
   passagePrefix: z.string(),
+  inputType: z.string().optional(),
   dimension: z.number().int().positive(),
   /** Local model folder the vectors came from (not part of the space's identity). */
   location: z.string().optional(),
@@ -97,7 +98,7 @@ export function spaceMismatch(
   a: Omit<EmbeddingSpace, 'dimension'> & { dimension?: number },
   b: Omit<EmbeddingSpace, 'dimension'> & { dimension?: number },
 ): string | null {
-  const fields = ['provider', 'model', 'dtype', 'queryPrefix', 'passagePrefix'] as const;
+  const fields = ['provider', 'model', 'dtype', 'queryPrefix', 'passagePrefix', 'inputType'] as const;
   for (const f of fields) {
     if ((a[f] ?? '') !== (b[f] ?? '')) return `${f} ${JSON.stringify(a[f] ?? '')} ≠ ${JSON.stringify(b[f] ?? '')}`;
   }
