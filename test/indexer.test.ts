@@ -66,7 +66,7 @@ describe('incremental rebuild', () => {
     const afterIdx = await loadIndex(dirs.indexDir);
     assert.equal(afterIdx.passages.some((p) => p.docId === '000_a89eda4c32949ba3.txt'), false);
     assert.deepEqual(afterIdx.passages.filter((p) => p.docId === '003_70dde455d680a0f4.txt').map((p) => p.id), ids003);
-    const hits = await new Searcher(afterIdx, embedder).search('ملاحظة جديدة حميميم', { k: 3 });
+    const hits = await new Searcher(afterIdx, embedder).search('حميميم الجوية ما زالت تعمل', { k: 3 });
     assert.equal(hits.results[0]?.docId, 'new-note.txt');
   });
 

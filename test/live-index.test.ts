@@ -104,7 +104,7 @@ describe('LiveIndex swaps snapshots atomically', () => {
 
     assert.equal(live.status().version, summary.version);
     assert.equal(await currentVersion(c.indexDir), summary.version);
-    assert.deepEqual(await citations(live, 'zebrafinch'), ['en-zebra.txt#p0', 'en-zebra.txt#p1']);
+    assert.deepEqual(await citations(live, 'zebrafinch'), ['en-zebra.txt#p1']);
     assert.deepEqual((await live.current().search('zebrafinch', { k: 2 })).mode, 'hybrid');
     // A searcher taken before the swap keeps answering from its own version.
     assert.deepEqual((await heldSearcher.search('zebrafinch', { k: 5, mode: 'lexical' })).results, []);
@@ -135,7 +135,7 @@ describe('LiveIndex with a damaged index', () => {
     assert.equal(repaired.warning, undefined);
     assert.equal(repaired.version, summary.version);
     assert.equal(repaired.documents, 4);
-    assert.deepEqual(await citations(live, 'zebrafinch'), ['en-zebra.txt#p0', 'en-zebra.txt#p1']);
+    assert.deepEqual(await citations(live, 'zebrafinch'), ['en-zebra.txt#p1']);
   });
 
   test('with no older version to fall back to, open rebuilds it from the corpus', async () => {
@@ -149,7 +149,7 @@ describe('LiveIndex with a damaged index', () => {
     const status = live.status();
     assert.notEqual(status.version, damaged);
     assert.deepEqual([status.documents, status.warning], [3, undefined]);
-    assert.deepEqual(await citations(live, 'dockworkers cranes'), ['en-port.txt#p0', 'en-port.txt#p1']);
+    assert.deepEqual(await citations(live, 'dockworkers cranes'), ['en-port.txt#p1']);
   });
 });
 
@@ -173,7 +173,7 @@ describe('LiveIndex and the writer lock', () => {
       const status = second.status();
       assert.match(status.lastReindexError ?? '', /^reindex skipped: the index at .* is being rebuilt by another sanad process \(pid \d+ .*; searches keep answering from version v-/);
       assert.equal(status.reindexing, false);
-      assert.deepEqual(await citations(second, 'dockworkers cranes'), ['en-port.txt#p0', 'en-port.txt#p1']);
+      assert.deepEqual(await citations(second, 'dockworkers cranes'), ['en-port.txt#p1']);
     } finally {
       release.open();
     }
@@ -183,7 +183,7 @@ describe('LiveIndex and the writer lock', () => {
     const caughtUp = await second.reindex();
     assert.deepEqual([caughtUp.rebuilt, caughtUp.version], [false, summary.version]);
     assert.equal(second.status().lastReindexError, undefined);
-    assert.deepEqual(await citations(second, 'zebrafinch'), ['en-zebra.txt#p0', 'en-zebra.txt#p1']);
+    assert.deepEqual(await citations(second, 'zebrafinch'), ['en-zebra.txt#p1']);
   });
 });
 
@@ -199,7 +199,7 @@ describe('LiveIndex model loading', () => {
 
     const early = await live.current().search('dockworkers', { k: 2 });
     assert.deepEqual([early.mode, early.requestedMode, early.notice], ['lexical', 'hybrid', MODEL_LOADING_NOTICE]);
-    assert.deepEqual(early.results.map((h) => h.citation), ['en-port.txt#p0', 'en-port.txt#p1']);
+    assert.deepEqual(early.results.map((h) => h.citation), ['en-port.txt#p1']);
 
     // A search that is waiting when the model arrives gets hybrid ranking.
     const patient = await openLive(c, { embedder: slowModel(createFakeEmbedder(), loaded.wait), modelWaitMs: 5000 });
@@ -221,7 +221,7 @@ describe('LiveIndex model loading', () => {
     assert.deepEqual([status.modelState, status.mode], ['failed', 'lexical']);
     assert.equal(status.semanticUnavailable, `the embedding model could not be loaded: ${failure.message}`);
     const r = await live.current().search('dockworkers', { k: 1 });
-    assert.deepEqual([r.mode, r.results.map((h) => h.citation)], ['lexical', ['en-port.txt#p0']]);
+    assert.deepEqual([r.mode, r.results.map((h) => h.citation)], ['lexical', ['en-port.txt#p1']]);
   });
 
   test('a missing index is built lexical-first, then gets vectors once the model is ready', async () => {
@@ -237,7 +237,7 @@ describe('LiveIndex model loading', () => {
       ['lexical', undefined, 'this index has no vectors yet; they are added in the background once the model has loaded'],
     );
     const early = await live.current().search('dockworkers', { k: 1 });
-    assert.deepEqual([early.mode, early.notice, early.results.map((h) => h.citation)], ['lexical', VECTORS_PENDING_NOTICE, ['en-port.txt#p0']]);
+    assert.deepEqual([early.mode, early.notice, early.results.map((h) => h.citation)], ['lexical', VECTORS_PENDING_NOTICE, ['en-port.txt#p1']]);
     await live.startModel();
     const upgrade = await live.reindex(); // joins the background upgrade that startModel scheduled
     assert.equal(counter.count, 2);

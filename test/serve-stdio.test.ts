@@ -47,7 +47,7 @@ describe('sanad serve over stdio', () => {
       const result = await client.callTool({ name: 'search', arguments: { query: 'dockworkers cranes', k: 2, mode: 'lexical' } });
       assert.equal(result.isError, undefined);
       const structured = result.structuredContent as { mode: string; results: Array<{ citation: string }> };
-      assert.deepEqual([structured.mode, structured.results.map((r) => r.citation)], ['lexical', ['en-port.txt#p0', 'en-port.txt#p1']]);
+      assert.deepEqual([structured.mode, structured.results.map((r) => r.citation)], ['lexical', ['en-port.txt#p1']]);
     } finally {
       await client.close();
     }

@@ -88,6 +88,18 @@ export class Bm25Index {
     return this.lengths.length;
   }
 
+  /**
+   * Share of the query's tokens that occur anywhere in the index (0 when it has none). A query
+   * whose words the corpus does not contain (an English question over Arabic text) can only match
+   * by accident, so fusion trusts its lexical ranking this much.
+   */
+  coverage(queryTokens: readonly string[]): number {
+    if (queryTokens.length === 0) return 0;
+    let known = 0;
+    for (const term of queryTokens) if (this.termIds.has(term)) known++;
+    return known / queryTokens.length;
+  }
+
   /** Number of distinct terms. */
   get vocabularySize(): number {
     return this.terms.length;
