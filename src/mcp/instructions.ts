@@ -8,7 +8,7 @@ export function buildInstructions(status: StatusOut | null): string {
     'sanad answers questions about a corpus of news articles, mostly in Arabic and Persian (a few in English), with citations that can be checked.',
     'Questions and search queries may be in any language; the articles stay in their original language.',
     '',
-    'Citation ids look like <document>#p<n>: p0 is the title, p1, p2, … the paragraphs, <document>#p<n>.<part> a part of a long paragraph.',
+    'Citation ids look like <document>#p<n>: p0 is the title (search returns paragraphs, each with its document title; get_passage reads p0), p1, p2, … the paragraphs, <document>#p<n>.<part> a part of a long paragraph.',
     'Cite them in square brackets, e.g. [report.txt#p3]; cite every id a claim rests on, including `also_in` copies from other outlets.',
     '',
     'Workflow:',
