@@ -53,3 +53,14 @@ test('filters restrict by document and by language', async () => {
   const one = await searcher.search('بوتين', { k: 50, mode: 'hybrid', documents: ['001_a84ef65c2610b456.txt'] });
   assert.deepEqual([...new Set(one.results.map((h) => h.docId))], ['001_a84ef65c2610b456.txt']);
 });
+
+test('a model that cannot be loaded at search time gives lexical results with the reason', async () => {
+  const { EmbedderUnavailableError } = await import('../src/embed/embedder.ts');
+  const broken = {
+    ...createFakeEmbedder(),
+    embedQueries: () => Promise.reject(new EmbedderUnavailableError('Cannot load embedding model "gone"')),
+  };
+  const res = await new Searcher(searcher.index, broken).search('قاعدة طرطوس البحرية', { k: 1 });
+  assert.deepEqual([res.mode, res.requestedMode, res.results[0]?.citation], ['lexical', 'hybrid', '000_a89eda4c32949ba3.txt#p11']);
+  assert.equal(res.notice, 'semantic ranking unavailable (Cannot load embedding model "gone"); results are lexical only');
+});

@@ -1,7 +1,7 @@
 // Answers a query from a loaded index: lexical (BM25 over folded text), semantic (HNSW over
 // embeddings) or hybrid (reciprocal rank fusion of both, over the query and its variants), then
 // folds syndicated copies of one paragraph into a single result with `alsoIn`.
-import type { Embedder } from '../embed/embedder.ts';
+import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
 import type { LoadedIndex, StoredPassage } from '../store/index-store.ts';
 import { tokenize } from '../text/tokenize.ts';
 import type { DocumentMeta, Lang, SearchHit, SearchMode, SearchResponse } from '../types.ts';
@@ -60,10 +60,20 @@ export class Searcher {
         : `this index is lexical-only (${this.index.manifest.semanticUnavailable ?? 'built without a model'}); results are lexical only`;
     }
 
+    let semanticLists: RankedList[][] = [];
+    if (mode !== 'lexical') {
+      try {
+        semanticLists = await this.semanticLists(queries, depth, accept);
+      } catch (err) {
+        // A model that cannot be loaded must not take search down: answer lexically and say why.
+        if (!(err instanceof EmbedderUnavailableError)) throw err;
+        mode = 'lexical';
+        notice = `semantic ranking unavailable (${err.message.split('\n')[0]}); results are lexical only`;
+      }
+    }
     const lexical = this.index.lexical;
     const queryTokens = queries.map((q) => tokenize(q));
     const lexicalLists = mode === 'semantic' ? [] : queryTokens.map((tokens) => lexical.search(tokens, depth, accept));
-    const semanticLists = mode === 'lexical' ? [] : await this.semanticLists(queries, depth, accept);
 
     let ranked: RankedList[];
     if (mode === 'hybrid') {
