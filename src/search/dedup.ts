@@ -16,9 +16,14 @@
 import { foldText } from '../text/normalize.ts';
 import { splitWords } from '../text/tokenize.ts';
 
-export interface DedupOptions {
+export interface DedupOptions<T> {
   /** Minimum shingle containment, 0–1, for two passages to count as copies. Default 0.6. */
   threshold?: number;
+  /**
+   * Where to get an item's fingerprint; computed from its text unless given. Folding and
+   * shingling 50 candidates is most of a query's non-model time, so the searcher caches them.
+   */
+  fingerprintOf?: (item: T) => Fingerprint;
 }
 
 export interface DuplicateGroup<T> {
@@ -29,13 +34,13 @@ export interface DuplicateGroup<T> {
 export const DEDUP_DEFAULT_THRESHOLD = 0.6;
 const SHINGLE = 3;
 
-interface Fingerprint {
+export interface Fingerprint {
   /** Folded words joined by spaces: exact comparison for texts too short to shingle. */
   words: string;
   shingles: Set<string>;
 }
 
-function fingerprint(text: string): Fingerprint {
+export function fingerprint(text: string): Fingerprint {
   const words = splitWords(foldText(text));
   const shingles = new Set<string>();
   for (let i = 0; i + SHINGLE <= words.length; i++) shingles.add(words.slice(i, i + SHINGLE).join(' '));
@@ -67,15 +72,16 @@ function similarity(a: Fingerprint, b: Fingerprint): number {
  */
 export function groupNearDuplicates<T extends { docId: string; text: string }>(
   ranked: readonly T[],
-  opts: DedupOptions = {},
+  opts: DedupOptions<T> = {},
 ): Array<DuplicateGroup<T>> {
+  const fingerprintOf = opts.fingerprintOf ?? ((item: T) => fingerprint(item.text));
   const threshold = opts.threshold ?? DEDUP_DEFAULT_THRESHOLD;
   if (!(threshold >= 0 && threshold <= 1)) {
     throw new Error(`dedup threshold must be between 0 and 1, got ${threshold}`);
   }
   const groups: Array<{ group: DuplicateGroup<T>; print: Fingerprint; docs: Set<string> }> = [];
   for (const item of ranked) {
-    const print = fingerprint(item.text);
+    const print = fingerprintOf(item);
     const home = groups.find(
       (g) => !g.docs.has(item.docId) && similarity(g.print, print) >= threshold,
     );

@@ -5,7 +5,7 @@ import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
 import type { LoadedIndex, StoredPassage } from '../store/index-store.ts';
 import { tokenize } from '../text/tokenize.ts';
 import type { DocumentMeta, Lang, SearchHit, SearchMode, SearchResponse } from '../types.ts';
-import { groupNearDuplicates } from './dedup.ts';
+import { fingerprint, groupNearDuplicates, type Fingerprint } from './dedup.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 
 export interface SearchOptions {
@@ -24,6 +24,9 @@ export interface RankedList {
   score: number;
 }
 
+/** Fingerprints kept per searcher; a bound so a long-running server over a huge corpus stays flat. */
+const FINGERPRINT_CACHE_LIMIT = 100_000;
+
 /** How deep each ranking goes before fusion and dedup: deep enough that k heads survive grouping. */
 function candidateDepth(k: number, size: number): number {
   return Math.min(size, Math.max(50, k * 5));
@@ -31,6 +34,7 @@ function candidateDepth(k: number, size: number): number {
 
 export class Searcher {
   private readonly docs: Map<string, DocumentMeta>;
+  private readonly fingerprints = new Map<number, Fingerprint>();
 
   constructor(
     readonly index: LoadedIndex,
@@ -92,7 +96,10 @@ export class Searcher {
     // already carries its document's title, and a short title sits close to many questions in
     // embedding space, crowding out the paragraphs that answer them.
     const candidates = ranked.map((r) => ({ ...r, passage: this.passage(r.ord) })).filter((c) => c.passage.kind !== 'title');
-    const groups = groupNearDuplicates(candidates.map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text })));
+    const groups = groupNearDuplicates(
+      candidates.map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text })),
+      { fingerprintOf: (c) => this.fingerprintOf(c.ord, c.text) },
+    );
     const results = groups.slice(0, k).map((g) => this.hit(g.head.passage, g.head.score, g.also.map((a) => a.passage.id)));
     return { mode, requestedMode, results, ...(notice ? { notice } : {}) };
   }
@@ -102,6 +109,16 @@ export class Searcher {
     if (!vectors || !this.embedder || queries.length === 0) return [];
     const embedded = await this.embedder.embedQueries(queries);
     return embedded.map((v) => vectors.search(v, depth, accept));
+  }
+
+  private fingerprintOf(ord: number, text: string): Fingerprint {
+    let print = this.fingerprints.get(ord);
+    if (!print) {
+      if (this.fingerprints.size >= FINGERPRINT_CACHE_LIMIT) this.fingerprints.clear();
+      print = fingerprint(text);
+      this.fingerprints.set(ord, print);
+    }
+    return print;
   }
 
   private filter(opts: SearchOptions): ((ord: number) => boolean) | undefined {
