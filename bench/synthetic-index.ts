@@ -1,0 +1,145 @@
+// Writes a synthetic index of N passages in the real on-disk format, so the CLI, the in-process
+// searcher and the MCP server can be timed at sizes no real model could embed here. Vectors are
+// synthetic unit vectors (see synthetic.ts), but the manifest names the real model: a server
+// started on this index loads that model and embeds each query for real, so query latency
+// includes real embedding.
+// Texts are real paragraphs perturbed (see synthetic.ts), ten passages per document.
+//
+//   node --max-old-space-size=16000 --import tsx bench/synthetic-index.ts --n 100000 \
+//     --out /tmp/syn-100k --model /work/models/multilingual-e5-small [--base-dir corpus] [--data uniform]
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ingestCorpus } from '../src/corpus/ingest.ts';
+import { SEGMENTER_VERSION } from '../src/corpus/segment.ts';
+import { createTransformersEmbedder } from '../src/embed/transformers.ts';
+import { round } from '../src/eval/stats.ts';
+import { Bm25Index } from '../src/search/bm25.ts';
+import { makeStagingDir, publishVersion } from '../src/store/files.ts';
+import { writeVersionFiles, type StoredPassage } from '../src/store/index-store.ts';
+import { FORMAT_NAME, FORMAT_VERSION, type EmbeddingSpace, type Manifest } from '../src/store/manifest.ts';
+import { DEFAULT_HNSW, VectorIndex } from '../src/store/vector-index.ts';
+import { NORMALIZER_VERSION } from '../src/text/normalize.ts';
+import { tokenize } from '../src/text/tokenize.ts';
+import type { DocumentMeta } from '../src/types.ts';
+import { perturbedTexts, subspaceVectors, unitVectors } from './synthetic.ts';
+
+const PER_DOC = 10;
+
+export interface SyntheticIndexOptions {
+  n: number;
+  out: string;
+  /** The embedding space the manifest claims (the server will load this model for queries). */
+  space: EmbeddingSpace;
+  baseTexts: string[];
+  /** Vector distribution: `subspace` (intrinsic dimension 16, like text embeddings) or `uniform`. */
+  data?: 'subspace' | 'uniform';
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export interface SyntheticIndexResult {
+  n: number;
+  documents: number;
+  ms: { texts: number; tokenize: number; bm25: number; vectors: number; hnsw: number; write: number; total: number };
+  rssMB: number;
+}
+
+export async function writeSyntheticIndex(opts: SyntheticIndexOptions): Promise<SyntheticIndexResult> {
+  const log = opts.log ?? (() => {});
+  const seed = opts.seed ?? 11;
+  const started = performance.now();
+  const lap = (() => {
+    let last = performance.now();
+    return () => {
+      const now = performance.now();
+      const d = now - last;
+      last = now;
+      return round(d, 0);
+    };
+  })();
+
+  const texts = perturbedTexts(opts.baseTexts, opts.n, seed);
+  const documents: DocumentMeta[] = [];
+  const passages: StoredPassage[] = [];
+  for (let i = 0; i < texts.length; i += PER_DOC) {
+    const id = `syn/${String(i / PER_DOC).padStart(7, '0')}.txt`;
+    let offset = 0;
+    const chunk = texts.slice(i, i + PER_DOC);
+    chunk.forEach((text, j) => {
+      passages.push({ id: `${id}#p${j + 1}`, docId: id, para: j + 1, kind: 'body', start: offset, end: offset + text.length, text, lang: 'ar', hash: createHash('sha256').update(text).digest('hex') });
+      offset += text.length + 2;
+    });
+    documents.push({ id, path: id, title: `synthetic ${i / PER_DOC}`, lang: 'ar', dates: [], sha256: createHash('sha256').update(id).digest('hex'), bytes: offset, passageCount: chunk.length });
+  }
+  const tTexts = lap();
+  log(`texts: ${opts.n} passages in ${documents.length} documents (${tTexts} ms)`);
+  const tokens = texts.map((t) => tokenize(t));
+  const tTokenize = lap();
+  const lexical = new Bm25Index(tokens);
+  tokens.length = 0;
+  const tBm25 = lap();
+  log(`bm25: ${lexical.vocabularySize} terms (tokenize ${tTokenize} ms, build ${tBm25} ms)`);
+  const { rows } =
+    opts.data === 'uniform' ? unitVectors(opts.n, opts.space.dimension, seed) : subspaceVectors(opts.n, opts.space.dimension, 16, seed);
+  const tVectors = lap();
+  const vectors = VectorIndex.build(opts.space.dimension, rows, DEFAULT_HNSW);
+  const tHnsw = lap();
+  log(`hnsw: built in ${tHnsw} ms`);
+
+  const manifest: Omit<Manifest, 'checksums'> = {
+    format: FORMAT_NAME,
+    formatVersion: FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    normalizerVersion: NORMALIZER_VERSION,
+    segmenterVersion: SEGMENTER_VERSION,
+    embedding: opts.space,
+    hnsw: DEFAULT_HNSW,
+    counts: { documents: documents.length, passages: passages.length },
+    files: documents.map((d) => ({ path: d.path, sha256: d.sha256, bytes: d.bytes })),
+    skipped: [],
+    buildMs: 0,
+  };
+  await rm(opts.out, { recursive: true, force: true });
+  const staging = await makeStagingDir(opts.out);
+  await writeVersionFiles(staging, { documents, passages, lexical, vectors }, manifest);
+  await publishVersion(opts.out, staging);
+  const tWrite = lap();
+  log(`written to ${opts.out} (${tWrite} ms)`);
+  return {
+    n: opts.n,
+    documents: documents.length,
+    ms: { texts: tTexts, tokenize: tTokenize, bm25: tBm25, vectors: tVectors, hnsw: tHnsw, write: tWrite, total: round(performance.now() - started, 0) },
+    rssMB: round(process.memoryUsage().rss / 1048576, 0),
+  };
+}
+
+/** The space a real model folder embeds into, as the transformers embedder describes it. */
+export async function spaceOfModel(model: string, dtype = 'q8'): Promise<EmbeddingSpace> {
+  const embedder = createTransformersEmbedder({ model, dtype });
+  const { provider, model: name, queryPrefix, passagePrefix } = embedder.info;
+  return { provider, model: name, dtype, queryPrefix, passagePrefix, dimension: await embedder.dimension().finally(() => embedder.close?.()) };
+}
+
+export async function baseParagraphs(dir: string): Promise<string[]> {
+  const { documents } = await ingestCorpus(dir);
+  return documents.flatMap((d) => d.passages.filter((p) => p.kind === 'body').map((p) => p.text));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: { n: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' }, 'base-dir': { type: 'string' }, data: { type: 'string' } },
+  });
+  if (!values.n || !values.out || !values.model) throw new Error('usage: synthetic-index.ts --n N --out DIR --model MODEL_DIR [--base-dir corpus]');
+  const space = await spaceOfModel(path.resolve(values.model));
+  const result = await writeSyntheticIndex({
+    n: Number(values.n),
+    out: path.resolve(values.out),
+    space,
+    baseTexts: await baseParagraphs(values['base-dir'] ?? 'corpus'),
+    data: values.data === 'uniform' ? 'uniform' : 'subspace',
+    log: (l) => console.error(l),
+  });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

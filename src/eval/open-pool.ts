@@ -1,0 +1,118 @@
+// Opens the pool an evaluation searches: a temporary index built from a passage set (JSON lines
+// or a folder of one file per passage) with the configured model, or an existing index as is.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Embedder } from '../embed/embedder.ts';
+import { embedderForBuild, type EmbedderChoice } from '../embed/for-index.ts';
+import { buildIndex } from '../indexer/build-index.ts';
+import { openSearcher } from '../search/open-searcher.ts';
+import { Searcher } from '../search/searcher.ts';
+import { loadIndex } from '../store/index-store.ts';
+import { describeSpace } from '../store/manifest.ts';
+import { EvalPool, passageDirMap, writePassageCorpus, type PassageSetMap } from './pool.ts';
+import { readPassages } from './query-set.ts';
+import type { PoolSummary } from './report.ts';
+
+export type PoolSource =
+  | { kind: 'passages'; file: string }
+  | { kind: 'passages-dir'; dir: string }
+  /** An article folder indexed on the fly; gold ids are citation or document ids, as over an index. */
+  | { kind: 'corpus'; dir: string }
+  | { kind: 'index'; dir: string };
+
+export interface PoolOptions extends EmbedderChoice {
+  /** Build the temporary index without a model (lexical only). */
+  lexicalOnly?: boolean;
+  /** Write each passage's title as a title line above its text (passages.jsonl only). */
+  titles?: boolean;
+  /** Keep the built index in this folder instead of a temporary one (reused on the next run). */
+  keepIndex?: string;
+  progress?: boolean;
+}
+
+export interface OpenedPool {
+  searcher: Searcher;
+  pool: EvalPool;
+  summary: PoolSummary;
+  embedder: string | null;
+  close(): Promise<void>;
+}
+
+export async function openPool(source: PoolSource, opts: PoolOptions): Promise<OpenedPool> {
+  if (source.kind === 'index') {
+    const searcher = await openSearcher(source.dir, opts);
+    const { documents, passages, manifest } = searcher.index;
+    return {
+      searcher,
+      pool: new EvalPool({ documents, passages }),
+      summary: { source: `index ${source.dir}`, kind: 'index', documents: documents.length, passages: passages.length },
+      embedder: manifest.embedding && searcher.semanticAvailable ? describeSpace(manifest.embedding) : null,
+      close: async () => {},
+    };
+  }
+
+  const scratch = await mkdtemp(path.join(tmpdir(), 'sanad-eval-'));
+  let embedder: Embedder | null = null;
+  try {
+    let corpusDir: string;
+    let written: (PassageSetMap & { sourceLength: Map<string, number> }) | null = null;
+    if (source.kind === 'passages') {
+      corpusDir = path.join(scratch, 'corpus');
+      written = await writePassageCorpus(await readPassages(source.file), corpusDir, { titles: opts.titles ?? false });
+    } else {
+      corpusDir = source.dir;
+    }
+    const indexDir = opts.keepIndex ?? path.join(scratch, 'index');
+    const chosen = opts.lexicalOnly ? null : embedderForBuild(opts);
+    embedder = chosen?.embedder ?? null;
+    await buildIndex({
+      corpusDir,
+      indexDir,
+      embedder,
+      ...(chosen?.baseUrl ? { baseUrl: chosen.baseUrl } : {}),
+      ...(opts.onLog ? { log: opts.onLog } : {}),
+      progress: opts.progress ?? false,
+    });
+    const index = await loadIndex(indexDir);
+    const contents = { documents: index.documents, passages: index.passages };
+    const semantic = index.vectors !== null && index.manifest.embedding !== null;
+    const built = embedder;
+    const counts = { documents: index.documents.length, passages: index.passages.length };
+    let pool: EvalPool;
+    let summary: PoolSummary;
+    if (source.kind === 'corpus') {
+      pool = new EvalPool(contents);
+      summary = { source: `corpus ${source.dir}`, kind: 'index', ...counts };
+    } else {
+      pool = new EvalPool(contents, written ?? passageDirMap(index.documents));
+      const sourceLength = written?.sourceLength ?? (await readLengths(corpusDir, index.documents));
+      const name = source.kind === 'passages' ? source.file : `folder ${source.dir}`;
+      summary = { source: name, kind: 'passage-set', ...counts, coverage: pool.coverage(sourceLength) };
+    }
+    return {
+      searcher: new Searcher(index, semantic ? built : null),
+      pool,
+      summary,
+      embedder: semantic && index.manifest.embedding ? describeSpace(index.manifest.embedding) : null,
+      close: async () => {
+        await built?.close?.();
+        await rm(scratch, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await embedder?.close?.();
+    await rm(scratch, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Decoded text length of each document's file (BOM excluded), for the coverage check. */
+async function readLengths(corpusDir: string, documents: ReadonlyArray<{ id: string; path: string }>): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const d of documents) {
+    const text = await readFile(path.join(corpusDir, d.path), 'utf8');
+    out.set(d.id, text.replace(/^\uFEFF/, '').trimEnd().length);
+  }
+  return out;
+}
