@@ -51,8 +51,9 @@ export interface GrowthResult {
   queries: number;
   vector: {
     buildMs: number;
-    /** RSS growth while building the graph (the vectors themselves are counted in dataMB). */
+    /** RSS growth while building the graph: hnswlib's copy of the vectors plus its links. */
     graphRssMB: number;
+    /** The benchmark's own copy of the vectors (kept for exact search), not part of the index. */
     dataMB: number;
     fileMB: number;
     exactMsPerQuery: number;
