@@ -12,15 +12,14 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestCorpus } from '../src/corpus/ingest.ts';
-import { SEGMENTER_VERSION } from '../src/corpus/segment.ts';
 import { createTransformersEmbedder } from '../src/embed/transformers.ts';
+import { manifestFor } from '../src/indexer/build-index.ts';
 import { round } from '../src/eval/stats.ts';
 import { Bm25Index } from '../src/search/bm25.ts';
 import { makeStagingDir, publishVersion } from '../src/store/files.ts';
 import { writeVersionFiles, type StoredPassage } from '../src/store/index-store.ts';
-import { FORMAT_NAME, FORMAT_VERSION, type EmbeddingSpace, type Manifest } from '../src/store/manifest.ts';
+import type { EmbeddingSpace } from '../src/store/manifest.ts';
 import { DEFAULT_HNSW, VectorIndex } from '../src/store/vector-index.ts';
-import { NORMALIZER_VERSION } from '../src/text/normalize.ts';
 import { tokenize } from '../src/text/tokenize.ts';
 import type { DocumentMeta } from '../src/types.ts';
 import { perturbedTexts, subspaceVectors, unitVectors } from './synthetic.ts';
@@ -88,19 +87,14 @@ export async function writeSyntheticIndex(opts: SyntheticIndexOptions): Promise<
   const tHnsw = lap();
   log(`hnsw: built in ${tHnsw} ms`);
 
-  const manifest: Omit<Manifest, 'checksums'> = {
-    format: FORMAT_NAME,
-    formatVersion: FORMAT_VERSION,
-    createdAt: new Date().toISOString(),
-    normalizerVersion: NORMALIZER_VERSION,
-    segmenterVersion: SEGMENTER_VERSION,
+  const manifest = manifestFor({
     embedding: opts.space,
     hnsw: DEFAULT_HNSW,
-    counts: { documents: documents.length, passages: passages.length },
-    files: documents.map((d) => ({ path: d.path, sha256: d.sha256, bytes: d.bytes })),
+    documents,
+    passages: passages.length,
     skipped: [],
     buildMs: 0,
-  };
+  });
   await rm(opts.out, { recursive: true, force: true });
   const staging = await makeStagingDir(opts.out);
   await writeVersionFiles(staging, { documents, passages, lexical, vectors }, manifest);

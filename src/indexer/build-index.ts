@@ -15,7 +15,7 @@ import { FORMAT_NAME, FORMAT_VERSION, spaceMismatch, type EmbeddingSpace, type H
 import { DEFAULT_HNSW, VectorIndex } from '../store/vector-index.ts';
 import { NORMALIZER_VERSION } from '../text/normalize.ts';
 import { tokenize } from '../text/tokenize.ts';
-import type { SkippedFile } from '../types.ts';
+import type { DocumentMeta, SkippedFile } from '../types.ts';
 import { createProgress } from '../util/progress.ts';
 
 export interface BuildOptions {
@@ -107,20 +107,15 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     const lexical = new Bm25Index((function* () {
       for (const p of passages) yield tokenize(p.text);
     })());
-    const manifest: Omit<Manifest, 'checksums'> = {
-      format: FORMAT_NAME,
-      formatVersion: FORMAT_VERSION,
-      createdAt: new Date().toISOString(),
-      normalizerVersion: NORMALIZER_VERSION,
-      segmenterVersion: SEGMENTER_VERSION,
+    const manifest = manifestFor({
       embedding: space.space,
       ...(space.unavailable ? { semanticUnavailable: space.unavailable } : {}),
       hnsw: vectors ? (opts.hnsw ?? DEFAULT_HNSW) : null,
-      counts: { documents: documents.length, passages: passages.length },
-      files: documents.map((d) => ({ path: d.meta.path, sha256: d.meta.sha256, bytes: d.meta.bytes })),
+      documents: documents.map((d) => d.meta),
+      passages: passages.length,
       skipped,
       buildMs: Math.round(performance.now() - started),
-    };
+    });
 
     const staging = await makeStagingDir(opts.indexDir);
     let version: string;
@@ -136,6 +131,32 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   } finally {
     await lock.release();
   }
+}
+
+/** The manifest of a new version, before checksums: everything a reader must check to trust it. */
+export function manifestFor(parts: {
+  embedding: EmbeddingSpace | null;
+  semanticUnavailable?: string;
+  hnsw: HnswParams | null;
+  documents: readonly DocumentMeta[];
+  passages: number;
+  skipped: SkippedFile[];
+  buildMs: number;
+}): Omit<Manifest, 'checksums'> {
+  return {
+    format: FORMAT_NAME,
+    formatVersion: FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    normalizerVersion: NORMALIZER_VERSION,
+    segmenterVersion: SEGMENTER_VERSION,
+    embedding: parts.embedding,
+    ...(parts.semanticUnavailable ? { semanticUnavailable: parts.semanticUnavailable } : {}),
+    hnsw: parts.hnsw,
+    counts: { documents: parts.documents.length, passages: parts.passages },
+    files: parts.documents.map((d) => ({ path: d.path, sha256: d.sha256, bytes: d.bytes })),
+    skipped: parts.skipped,
+    buildMs: parts.buildMs,
+  };
 }
 
 async function loadPrevious(indexDir: string, log: (line: string) => void): Promise<LoadedIndex | null> {
