@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize, round } from '../src/eval/stats.ts';
-import { Bm25Index } from '../src/search/bm25.ts';
+import { Bm25Index } from '../src/text/bm25.ts';
 import { DEFAULT_HNSW, VectorIndex } from '../src/store/vector-index.ts';
 import { tokenize } from '../src/text/tokenize.ts';
 import { exactTopK, perturbedTexts, prng, recallAtK, subspaceVectors, unitVectors } from './synthetic.ts';

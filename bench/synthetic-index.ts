@@ -15,7 +15,7 @@ import { ingestCorpus } from '../src/corpus/ingest.ts';
 import { createTransformersEmbedder } from '../src/embed/transformers.ts';
 import { manifestFor } from '../src/indexer/build-index.ts';
 import { round } from '../src/eval/stats.ts';
-import { Bm25Index } from '../src/search/bm25.ts';
+import { Bm25Index } from '../src/text/bm25.ts';
 import { makeStagingDir, publishVersion } from '../src/store/files.ts';
 import { writeVersionFiles, type StoredPassage } from '../src/store/index-store.ts';
 import type { EmbeddingSpace } from '../src/store/manifest.ts';

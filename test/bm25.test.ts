@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Bm25Index, type Bm25Json } from '../src/search/bm25.ts';
+import { Bm25Index, type Bm25Json } from '../src/text/bm25.ts';
 
 const docs = [
   ['putin', 'meets', 'syrian', 'ministers', 'moscow'],

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createFakeEmbedder } from '../src/embed/fake.ts';
 import { buildIndex } from '../src/indexer/build-index.ts';
-import { Bm25Index } from '../src/search/bm25.ts';
+import { Bm25Index } from '../src/text/bm25.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { loadIndex } from '../src/store/index-store.ts';
 

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { ingestCorpus } from '../corpus/ingest.ts';
 import { SEGMENTER_VERSION } from '../corpus/segment.ts';
 import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
-import { Bm25Index } from '../search/bm25.ts';
+import { Bm25Index } from '../text/bm25.ts';
 import { makeStagingDir, publishVersion, pruneVersions } from '../store/files.ts';
 import { loadIndex, writeVersionFiles, type LoadedIndex, type StoredPassage } from '../store/index-store.ts';
 import { acquireWriterLock } from '../store/lock.ts';

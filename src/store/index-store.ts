@@ -3,7 +3,7 @@
 // byte reaches a parser, and falls back to the previous version when the current one is damaged.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Bm25Index } from '../search/bm25.ts';
+import { Bm25Index } from '../text/bm25.ts';
 import type { DocumentMeta, Passage } from '../types.ts';
 import { CURRENT_FILE, listVersions, readCurrentPointer, sha256File, writeDurable } from './files.ts';
 import { IndexFormatError, parseManifest, type Manifest } from './manifest.ts';
