@@ -325,3 +325,27 @@ describe('reindex', () => {
     }
   });
 });
+
+describe('logging', () => {
+  it('sends reindex summaries to the client log at the level the client set', async () => {
+    const { LoggingMessageNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
+    const fx = await createFixtureIndex();
+    const conn = await connectClient(fx.handle);
+    try {
+      const seen: unknown[] = [];
+      conn.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+        seen.push(n.params);
+      });
+      await conn.client.setLoggingLevel('warning');
+      await conn.client.callTool({ name: 'reindex', arguments: {} });
+      assert.deepEqual(seen, []);
+      await conn.client.setLoggingLevel('info');
+      const r = (await conn.client.callTool({ name: 'reindex', arguments: {} })) as CallToolResult;
+      const text = r.content[0]?.type === 'text' ? r.content[0].text : '';
+      assert.deepEqual(seen, [{ level: 'info', logger: 'sanad', data: text.split('\n')[0] }]);
+    } finally {
+      await conn.close();
+      await fx.cleanup();
+    }
+  });
+});

@@ -53,7 +53,8 @@ export function createServer(deps: ServerDeps): McpServer {
 
   const server = new McpServer(
     { name: deps.name ?? 'sanad', version: deps.version ?? '0.0.0-dev' },
-    { instructions: buildInstructions(status) },
+    // logging: clients may set a level and receive reindex news as notifications/message.
+    { instructions: buildInstructions(status), capabilities: { logging: {} } },
   );
   registerSearchTool(server, ctx);
   registerGetPassageTool(server, ctx);

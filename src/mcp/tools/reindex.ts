@@ -71,6 +71,8 @@ export function registerReindexTool(server: McpServer, ctx: ToolContext): void {
         const structured = summaryOut(await ctx.index.reindex());
         const line = summaryLine(structured);
         ctx.log(line);
+        // Also to the client's log, filtered by the level it set with logging/setLevel.
+        await server.sendLoggingMessage({ level: 'info', logger: 'sanad', data: line }).catch(() => undefined);
         const skipped = structured.skipped.map((k) => `skipped ${k.path}: ${k.reason}`);
         return toolResult(structured, [line, ...skipped].join('\n'));
       }),
