@@ -70,6 +70,20 @@ describe('incremental rebuild', () => {
     assert.equal(hits.results[0]?.docId, 'new-note.txt');
   });
 
+  test('a snapshot already in memory stands for the current version instead of re-reading it', async () => {
+    const dirs = await freshCorpus('held');
+    const embedder = createFakeEmbedder();
+    const first = await buildIndex({ ...dirs, embedder });
+    const held = await loadIndex(dirs.indexDir);
+    // Damage the files on disk: only the held snapshot can still supply the old vectors.
+    await writeFile(path.join(dirs.indexDir, first.version, 'vectors.hnsw'), 'x');
+    await writeFile(path.join(dirs.corpusDir, 'held-note.txt'), 'خبر قصير\nفقرة واحدة جديدة عن الموانئ.\n');
+    const lines: string[] = [];
+    const next = await buildIndex({ ...dirs, embedder, previous: held, log: (l) => lines.push(l) });
+    assert.deepEqual([next.added, next.embedded, next.reused], [['held-note.txt'], 2, first.passages]);
+    assert.deepEqual(lines.filter((l) => l.startsWith('previous index not reused')), []);
+  });
+
   test('old versions are pruned to the current one and its predecessor', async () => {
     const dirs = await freshCorpus('prune');
     const embedder = createFakeEmbedder();

@@ -8,7 +8,7 @@ import { ingestCorpus } from '../corpus/ingest.ts';
 import { SEGMENTER_VERSION } from '../corpus/segment.ts';
 import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
 import { Bm25Index } from '../text/bm25.ts';
-import { makeStagingDir, publishVersion, pruneVersions } from '../store/files.ts';
+import { makeStagingDir, publishVersion, pruneVersions, readCurrentPointer } from '../store/files.ts';
 import { loadIndex, writeVersionFiles, type LoadedIndex, type StoredPassage } from '../store/index-store.ts';
 import { acquireWriterLock } from '../store/lock.ts';
 import { FORMAT_NAME, FORMAT_VERSION, spaceMismatch, type EmbeddingSpace, type HnswParams, type Manifest } from '../store/manifest.ts';
@@ -31,6 +31,11 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Show an embedding progress bar/lines on stderr. */
   progress?: boolean;
+  /**
+   * The index version a caller already holds in memory (a running server). Used instead of
+   * reading and verifying the current version from disk again, when it still is the current one.
+   */
+  previous?: LoadedIndex;
 }
 
 export interface BuildSummary {
@@ -56,7 +61,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const log = opts.log ?? (() => {});
   const lock = await acquireWriterLock(opts.indexDir);
   try {
-    const previous = await loadPrevious(opts.indexDir, log);
+    const previous = await loadPrevious(opts, log);
     const { documents, skipped } = await ingestCorpus(opts.corpusDir, {
       ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
       onWarn: (s) => log(`skipped: ${s.reason}`),
@@ -159,9 +164,12 @@ export function manifestFor(parts: {
   };
 }
 
-async function loadPrevious(indexDir: string, log: (line: string) => void): Promise<LoadedIndex | null> {
+async function loadPrevious(opts: BuildOptions, log: (line: string) => void): Promise<LoadedIndex | null> {
+  const held = opts.previous;
+  // Only a snapshot that is still the published one, and not a fallback, stands for the disk.
+  if (held && !held.fallbackReason && (await readCurrentPointer(opts.indexDir)) === held.version) return held;
   try {
-    return await loadIndex(indexDir);
+    return await loadIndex(opts.indexDir);
   } catch (err) {
     if (err instanceof Error && err.name === 'IndexMissingError') return null;
     // A damaged or foreign previous index is not fatal for a build: it is rebuilt from scratch.

@@ -245,6 +245,8 @@ export class LiveIndex implements IndexHandle {
         ...(this.opts.maxBytes !== undefined ? { maxBytes: this.opts.maxBytes } : {}),
         log: this.log,
         progress: this.opts.progress ?? false,
+        // The snapshot in memory is the previous version: no need to read it from disk again.
+        previous: this.searcher.index,
       });
       // The build loaded the model itself (probing its dimension) or found it unusable.
       if (embedder && summary.semanticUnavailable === undefined && summary.mode === 'hybrid') this.markModelReady();
