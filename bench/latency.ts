@@ -16,6 +16,7 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import { embedderForSearch } from '../src/embed/for-index.ts';
 import { readQueries } from '../src/eval/query-set.ts';
 import { medianSpread, round, summarize, type Summary } from '../src/eval/stats.ts';
+import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { loadIndex } from '../src/store/index-store.ts';
 import type { SearchMode } from '../src/types.ts';
@@ -58,7 +59,7 @@ async function inProcess(indexDir: string, model: string, queries: string[], k: 
   t = performance.now();
   await embedder?.dimension();
   const modelMs = performance.now() - t;
-  const searcher = new Searcher(index, embedder);
+  const searcher = new Searcher(embeddedSnapshot(index), embedder);
   for (const q of queries.slice(0, 5)) for (const mode of MODES) await searcher.search(q, { k, mode }); // warm-up
   const modes: Record<string, ReturnType<typeof ms>> = {};
   for (const mode of MODES) {

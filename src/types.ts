@@ -58,6 +58,12 @@ export interface Passage {
   lang: Lang;
 }
 
+/** A passage as an index stores it: the citable passage plus the hash its vector is cached under. */
+export interface StoredPassage extends Passage {
+  /** sha256 of the passage text; equal texts share one embedding. */
+  hash: string;
+}
+
 /** A document after ingest: its metadata and its passages in reading order. */
 export interface IngestedDocument {
   meta: DocumentMeta;

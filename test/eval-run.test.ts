@@ -15,6 +15,7 @@ import { EvalPool, passageFileName, rankedIds, type GoldRef } from '../src/eval/
 import { EvalInputError, readQueries, type EvalQuery } from '../src/eval/query-set.ts';
 import { resolveGold, runEval } from '../src/eval/run-eval.ts';
 import { Searcher } from '../src/search/searcher.ts';
+import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
 import { loadIndex } from '../src/store/index-store.ts';
 
 const run = promisify(execFile);
@@ -73,7 +74,7 @@ async function corpusPool(): Promise<{ pool: EvalPool; searcher: Searcher; dir: 
   const dir = await mkdtemp(path.join(tmpdir(), 'sanad-eval-test-'));
   await buildIndex({ corpusDir: corpus, indexDir: dir, embedder: null });
   const index = await loadIndex(dir);
-  return { pool: new EvalPool({ documents: index.documents, passages: index.passages }), searcher: new Searcher(index, null), dir };
+  return { pool: new EvalPool({ documents: index.documents, passages: index.passages }), searcher: new Searcher(embeddedSnapshot(index), null), dir };
 }
 
 test('over an index, gold ids are citation ids (a split paragraph by its number) or document ids', async () => {
@@ -175,7 +176,7 @@ test('every gold id of eval/corpus-queries.jsonl names a passage of the shipped 
     );
     assert.equal(resolveGold(queries, pool).length, 16); // throws, listing them, if any id is stale
     // Keyword search alone answers every Arabic and Persian question at rank 1.
-    const [lexical] = await runEval(new Searcher(index, null), queries, pool, { modes: ['lexical'], k: 10 });
+    const [lexical] = await runEval(new Searcher(embeddedSnapshot(index), null), queries, pool, { modes: ['lexical'], k: 10 });
     const ranks = lexical?.perQuery.filter((q) => !q.id.startsWith('en-')).map((q) => q.rank);
     assert.deepEqual(ranks, [1, 1, 1, 1, 1, 1, 1, 1, 1]);
   } finally {

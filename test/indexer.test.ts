@@ -9,6 +9,7 @@ import { EmbedderMismatchError, embedderForSearch } from '../src/embed/for-index
 import { createTransformersEmbedder } from '../src/embed/transformers.ts';
 import { buildIndex } from '../src/indexer/build-index.ts';
 import { Searcher } from '../src/search/searcher.ts';
+import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
 import { loadIndex } from '../src/store/index-store.ts';
 import { IndexFormatError } from '../src/store/manifest.ts';
 
@@ -66,7 +67,7 @@ describe('incremental rebuild', () => {
     const afterIdx = await loadIndex(dirs.indexDir);
     assert.equal(afterIdx.passages.some((p) => p.docId === '000_a89eda4c32949ba3.txt'), false);
     assert.deepEqual(afterIdx.passages.filter((p) => p.docId === '003_70dde455d680a0f4.txt').map((p) => p.id), ids003);
-    const hits = await new Searcher(afterIdx, embedder).search('حميميم الجوية ما زالت تعمل', { k: 3 });
+    const hits = await new Searcher(embeddedSnapshot(afterIdx), embedder).search('حميميم الجوية ما زالت تعمل', { k: 3 });
     assert.equal(hits.results[0]?.docId, 'new-note.txt');
   });
 
@@ -132,7 +133,7 @@ describe('refusing what does not match', () => {
     assert.equal(idx.manifest.embedding?.model, 'tiny-model');
     assert.equal(idx.manifest.embedding?.location, tiny);
     const embedder = embedderForSearch(idx.manifest.embedding, { flags: {}, env: { HF_HUB_OFFLINE: '1' } });
-    const res = await new Searcher(idx, embedder).search('قاعدة حميميم الجوية', { k: 1, mode: 'semantic' });
+    const res = await new Searcher(embeddedSnapshot(idx), embedder).search('قاعدة حميميم الجوية', { k: 1, mode: 'semantic' });
     assert.equal(res.mode, 'semantic');
     assert.equal(res.results.length, 1);
   });
@@ -154,7 +155,7 @@ describe('when no model can be loaded', () => {
     assert.match(summary.semanticUnavailable ?? '', /missing-model/);
     assert.ok(lines.some((l) => l.startsWith('building a lexical-only index')));
     const idx = await loadIndex(dirs.indexDir);
-    const res = await new Searcher(idx, null).search('قاعدة طرطوس البحرية', { k: 2, mode: 'hybrid' });
+    const res = await new Searcher(embeddedSnapshot(idx), null).search('قاعدة طرطوس البحرية', { k: 2, mode: 'hybrid' });
     assert.equal(res.mode, 'lexical');
     assert.equal(res.requestedMode, 'hybrid');
     assert.match(res.notice ?? '', /lexical-only/);

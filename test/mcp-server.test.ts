@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildInstructions } from '../src/mcp/instructions.ts';
 import { citedAnswerText } from '../src/mcp/prompts.ts';
 import { statusOut } from '../src/mcp/tools/index-status.ts';
+import { loadIndex } from '../src/store/index-store.ts';
 import { connectClient, createFixtureIndex, type Connected, type FixtureIndex } from './helpers/fixture-index.ts';
 
 let fx: FixtureIndex;
@@ -26,9 +27,9 @@ after(async () => {
 });
 
 /** Every run of four words of every passage: none may appear in what the server says about itself. */
-function corpusShingles(): string[] {
+async function corpusShingles(): Promise<string[]> {
   const out: string[] = [];
-  for (const p of fx.handle.current().index.passages) {
+  for (const p of (await loadIndex(fx.indexDir)).passages) {
     const words = p.text.split(/\s+/u).filter(Boolean);
     for (let i = 0; i + 4 <= words.length; i++) out.push(words.slice(i, i + 4).join(' '));
     if (words.length < 4) out.push(p.text);
@@ -82,9 +83,9 @@ describe('tool listing', () => {
     assert.deepEqual(tool('list_documents').inputSchema.properties, {});
   });
 
-  it('never carries corpus text in names, descriptions, schemas or instructions', () => {
+  it('never carries corpus text in names, descriptions, schemas or instructions', async () => {
     const surface = JSON.stringify(tools) + (conn.client.getInstructions() ?? '');
-    const leaked = corpusShingles().filter((s) => surface.includes(s));
+    const leaked = (await corpusShingles()).filter((s) => surface.includes(s));
     assert.deepEqual(leaked, []);
   });
 

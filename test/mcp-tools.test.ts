@@ -323,7 +323,7 @@ describe('article text that addresses the assistant', () => {
 
 describe('degraded index handles', () => {
   it('says when search fell back to lexical ranking', async () => {
-    const lexicalOnly = { ...fx.handle, current: () => new Searcher(fx.handle.current().index, null) };
+    const lexicalOnly = { ...fx.handle, current: () => new Searcher(fx.handle.current().snapshot, null) };
     const c = await connectClient(lexicalOnly);
     try {
       const r = (await c.client.callTool({ name: 'search', arguments: { query: 'water pipes', language: 'en', k: 1 } })) as CallToolResult;

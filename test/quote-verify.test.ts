@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bestWindow, editDistance, similarity } from '../src/quote/fuzzy.ts';
 import { cleanQuote, splitQuote } from '../src/quote/quote-text.ts';
-import { prepareQuoteCorpus, verifyQuote, type QuoteSource } from '../src/quote/verify.ts';
+import { scanQuoteLookup } from '../src/quote/scan-lookup.ts';
+import { verifyQuote, type QuoteSource } from '../src/quote/verify.ts';
 
 // Two Arabic documents sharing a syndicated sentence, a Persian one and an English one. `start`
 // values are arbitrary file offsets: every reported offset must be passage.start + local offset.
@@ -21,7 +22,7 @@ const PASSAGES: QuoteSource[] = [
   { id: 'f.txt#p2', docId: 'f.txt', start: 80, text: F2 },
   { id: 'e.txt#p1', docId: 'e.txt', start: 0, text: E1 },
 ];
-const corpus = prepareQuoteCorpus(PASSAGES);
+const corpus = scanQuoteLookup(PASSAGES);
 
 /** The span a passage-local substring occupies, as the verifier reports it. */
 function at(id: string, local: string, similarityValue = 1) {
@@ -33,9 +34,9 @@ function at(id: string, local: string, similarityValue = 1) {
 }
 
 describe('verifyQuote: exact', () => {
-  it('finds a verbatim substring in every passage holding it, with file offsets', () => {
+  it('finds a verbatim substring in every passage holding it, with file offsets', async () => {
     const q = 'مخزون نبع الفيجة انخفض إلى أدنى مستوى';
-    assert.deepEqual(verifyQuote(corpus, q), {
+    assert.deepEqual(await verifyQuote(corpus, q), {
       checked: q,
       level: 'exact',
       similarity: 1,
@@ -43,15 +44,15 @@ describe('verifyQuote: exact', () => {
     });
   });
 
-  it('ignores surrounding quotation marks, whitespace and edge ellipses', () => {
-    const v = verifyQuote(corpus, '  «… The director said neighbourhoods …»  ');
+  it('ignores surrounding quotation marks, whitespace and edge ellipses', async () => {
+    const v = await verifyQuote(corpus, '  «… The director said neighbourhoods …»  ');
     assert.equal(v.checked, 'The director said neighbourhoods');
     assert.equal(v.level, 'exact');
     assert.deepEqual(v.matches, [at('e.txt#p1', 'The director said neighbourhoods')]);
   });
 
-  it('is exact across a paragraph break when only the whitespace between differs', () => {
-    const v = verifyQuote(corpus, 'إِنَّ الأولوية للأحياء.\nوأكدت الوزارة');
+  it('is exact across a paragraph break when only the whitespace between differs', async () => {
+    const v = await verifyQuote(corpus, 'إِنَّ الأولوية للأحياء.\nوأكدت الوزارة');
     assert.equal(v.level, 'exact');
     assert.deepEqual(v.matches, [{ ...at('a.txt#p1', 'إِنَّ الأولوية للأحياء.'), continued: [stripSim(at('a.txt#p2', 'وأكدت الوزارة'))] }]);
     assert.equal(v.parts, undefined);
@@ -76,29 +77,29 @@ describe('verifyQuote: normalized, with the original wording', () => {
     ['case', 'THE DIRECTOR', 'e.txt#p1', 'The director'],
   ];
   for (const [name, quote, id, wording] of cases) {
-    it(name, () => {
+    it(name, async () => {
       // The syndicated sentence is in a.txt#p2 and b.txt#p1: both are reported, in corpus order.
       const matches = id === 'a.txt#p2' ? [at(id, wording), at('b.txt#p1', wording)] : [at(id, wording)];
-      assert.deepEqual(verifyQuote(corpus, quote), { checked: quote.trim(), level: 'normalized', similarity: 1, matches });
+      assert.deepEqual(await verifyQuote(corpus, quote), { checked: quote.trim(), level: 'normalized', similarity: 1, matches });
     });
   }
 
-  it('drops a ZWNJ the fold map leaves at the end of the wording', () => {
+  it('drops a ZWNJ the fold map leaves at the end of the wording', async () => {
     // Folded, "وسايل نقليه" ends right before the ZWNJ of نقلیه‌ی: the wording must not carry it.
-    const v = verifyQuote(corpus, 'وسايل نقليه');
+    const v = await verifyQuote(corpus, 'وسايل نقليه');
     assert.deepEqual(v.matches, [at('f.txt#p2', 'وسایل نقلیه')]);
   });
 
-  it('runs a match on into the next paragraph', () => {
-    const v = verifyQuote(corpus, 'ان الاولويه للاحياء. واكدت الوزاره');
+  it('runs a match on into the next paragraph', async () => {
+    const v = await verifyQuote(corpus, 'ان الاولويه للاحياء. واكدت الوزاره');
     assert.equal(v.level, 'normalized');
     assert.deepEqual(v.matches, [{ ...at('a.txt#p1', 'إِنَّ الأولوية للأحياء.'), continued: [stripSim(at('a.txt#p2', 'وأكدت الوزارة'))] }]);
   });
 });
 
 describe('verifyQuote: partial and not_found', () => {
-  it('reports the best fuzzy window, widened to whole words, with its similarity', () => {
-    const v = verifyQuote(corpus, 'The directr sayd neighborhoods');
+  it('reports the best fuzzy window, widened to whole words, with its similarity', async () => {
+    const v = await verifyQuote(corpus, 'The directr sayd neighborhoods');
     // folded window "the director said neighbourhoods" (32 chars) vs the quote (30): 3 edits
     // (insert o, y→i, insert u), so 1 − 3/32 = 0.906.
     assert.deepEqual(v, {
@@ -110,22 +111,22 @@ describe('verifyQuote: partial and not_found', () => {
     assert.equal(similarity('the directr sayd neighborhoods', 'the director said neighbourhoods'), 1 - 3 / 32);
   });
 
-  it('says not_found, with the best similarity, when nothing reaches the threshold', () => {
-    const v = verifyQuote(corpus, 'Completely unrelated words');
+  it('says not_found, with the best similarity, when nothing reaches the threshold', async () => {
+    const v = await verifyQuote(corpus, 'Completely unrelated words');
     assert.equal(v.level, 'not_found');
     assert.deepEqual(v.matches, []);
     assert.ok(v.similarity < 0.6, `best similarity ${v.similarity} is under the threshold`);
   });
 
-  it('honours a custom threshold', () => {
-    assert.equal(verifyQuote(corpus, 'The directr sayd neighborhoods', { threshold: 0.95 }).level, 'not_found');
-    assert.equal(verifyQuote(corpus, 'The directr sayd neighborhoods', { threshold: 0.9 }).level, 'partial');
+  it('honours a custom threshold', async () => {
+    assert.equal((await verifyQuote(corpus, 'The directr sayd neighborhoods', { threshold: 0.95 })).level, 'not_found');
+    assert.equal((await verifyQuote(corpus, 'The directr sayd neighborhoods', { threshold: 0.9 })).level, 'partial');
   });
 });
 
 describe('verifyQuote: parts and scope', () => {
-  it('checks a quote with an ellipsis part by part', () => {
-    const v = verifyQuote(corpus, 'The director said … come first.');
+  it('checks a quote with an ellipsis part by part', async () => {
+    const v = await verifyQuote(corpus, 'The director said … come first.');
     assert.equal(v.level, 'exact');
     assert.deepEqual(v.parts, [
       { quote: 'The director said', level: 'exact', similarity: 1, matches: [at('e.txt#p1', 'The director said')] },
@@ -134,8 +135,8 @@ describe('verifyQuote: parts and scope', () => {
     assert.deepEqual(v.matches, [at('e.txt#p1', 'The director said'), at('e.txt#p1', 'come first.')]);
   });
 
-  it('takes the weakest part as the verdict', () => {
-    const v = verifyQuote(corpus, 'The director said\nقال مدير المؤسسة');
+  it('takes the weakest part as the verdict', async () => {
+    const v = await verifyQuote(corpus, 'The director said\nقال مدير المؤسسة');
     assert.equal(v.level, 'normalized');
     assert.deepEqual(
       v.parts?.map((p) => [p.quote, p.level]),
@@ -146,51 +147,51 @@ describe('verifyQuote: parts and scope', () => {
     );
   });
 
-  it('limits the search to a citation and points elsewhere when the quote is in another passage', () => {
+  it('limits the search to a citation and points elsewhere when the quote is in another passage', async () => {
     const q = 'مخزون نبع الفيجة';
-    const v = verifyQuote(corpus, q, { scope: { citation: 'a.txt#p1' } });
+    const v = await verifyQuote(corpus, q, { scope: { citation: 'a.txt#p1' } });
     assert.equal(v.level, 'not_found');
     assert.deepEqual(v.matches, []);
     assert.deepEqual(v.elsewhere, [at('a.txt#p2', q), at('b.txt#p1', q)]);
   });
 
-  it('limits the search to a document', () => {
+  it('limits the search to a document', async () => {
     const q = 'مخزون نبع الفيجة';
-    const v = verifyQuote(corpus, q, { scope: { document: 'b.txt' } });
+    const v = await verifyQuote(corpus, q, { scope: { document: 'b.txt' } });
     assert.deepEqual(v, { checked: q, level: 'exact', similarity: 1, matches: [at('b.txt#p1', q)] });
   });
 
-  it('does not run a match across passages when scoped to one citation, but says where it runs on', () => {
+  it('does not run a match across passages when scoped to one citation, but says where it runs on', async () => {
     const q = 'للأحياء. وأكدت الوزارة';
-    const v = verifyQuote(corpus, q, { scope: { citation: 'a.txt#p1' } });
+    const v = await verifyQuote(corpus, q, { scope: { citation: 'a.txt#p1' } });
     assert.equal(v.level, 'not_found');
     assert.deepEqual(v.matches, []);
     // Outside the scope it is verbatim: the end of a.txt#p1 running on into a.txt#p2.
     assert.deepEqual(v.elsewhere, [{ ...at('a.txt#p1', 'للأحياء.'), continued: [stripSim(at('a.txt#p2', 'وأكدت الوزارة'))] }]);
   });
 
-  it('refuses a quote that is empty once its quotation marks are gone', () => {
-    assert.throws(() => verifyQuote(corpus, ' «…» '), /empty once quotation marks/);
+  it('refuses a quote that is empty once its quotation marks are gone', async () => {
+    await assert.rejects(verifyQuote(corpus, ' «…» '), /empty once quotation marks/);
   });
 });
 
 describe('quote helpers', () => {
-  it('cleanQuote peels nested marks and edge ellipses only', () => {
+  it('cleanQuote peels nested marks and edge ellipses only', async () => {
     assert.equal(cleanQuote('«"…said "no" here…"»'), 'said "no" here');
     assert.equal(cleanQuote('[…] text [...]'), 'text');
   });
 
-  it('splitQuote splits at line breaks and ellipses', () => {
+  it('splitQuote splits at line breaks and ellipses', async () => {
     assert.deepEqual(splitQuote('one two … three\n\nfour [...] five...six'), ['one two', 'three', 'four', 'five', 'six']);
   });
 
-  it('bestWindow finds the closest substring', () => {
+  it('bestWindow finds the closest substring', async () => {
     // "ittin" (drop k, e→i) and "sittin" (k→s, e→i) both cost 2: the tie goes to the shorter window.
     assert.deepEqual(bestWindow('kitten', 'a sitting cat'), { start: 3, end: 8, distance: 2 });
     assert.deepEqual(bestWindow('abc', 'xxabcxx'), { start: 2, end: 5, distance: 0 });
   });
 
-  it('editDistance is Levenshtein', () => {
+  it('editDistance is Levenshtein', async () => {
     assert.equal(editDistance('kitten', 'sitting'), 3);
     assert.equal(editDistance('', 'abc'), 3);
     assert.equal(editDistance('same', 'same'), 0);

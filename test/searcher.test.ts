@@ -7,6 +7,7 @@ import { createFakeEmbedder } from '../src/embed/fake.ts';
 import { buildIndex } from '../src/indexer/build-index.ts';
 import { Bm25Index } from '../src/text/bm25.ts';
 import { Searcher } from '../src/search/searcher.ts';
+import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
 import { loadIndex } from '../src/store/index-store.ts';
 
 let root: string;
@@ -18,7 +19,7 @@ before(async () => {
   await cp(path.resolve('corpus'), corpusDir, { recursive: true });
   const embedder = createFakeEmbedder();
   await buildIndex({ corpusDir, indexDir: path.join(root, 'index'), embedder });
-  searcher = new Searcher(await loadIndex(path.join(root, 'index')), embedder);
+  searcher = new Searcher(embeddedSnapshot(await loadIndex(path.join(root, 'index'))), embedder);
 });
 after(() => rm(root, { recursive: true, force: true }));
 
@@ -60,7 +61,7 @@ test('a model that cannot be loaded at search time gives lexical results with th
     ...createFakeEmbedder(),
     embedQueries: () => Promise.reject(new EmbedderUnavailableError('Cannot load embedding model "gone"')),
   };
-  const res = await new Searcher(searcher.index, broken).search('قاعدة طرطوس البحرية', { k: 1 });
+  const res = await new Searcher(searcher.snapshot, broken).search('قاعدة طرطوس البحرية', { k: 1 });
   assert.deepEqual([res.mode, res.requestedMode, res.results[0]?.citation], ['lexical', 'hybrid', '000_a89eda4c32949ba3.txt#p11']);
   assert.equal(res.notice, 'semantic ranking unavailable (Cannot load embedding model "gone"); results are lexical only');
 });

@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Embedder } from '../embed/embedder.ts';
-import { embedderForBuild, type EmbedderChoice } from '../embed/for-index.ts';
+import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../embed/for-index.ts';
 import { buildIndex } from '../indexer/build-index.ts';
-import { openSearcher } from '../search/open-searcher.ts';
 import { Searcher } from '../search/searcher.ts';
+import { embeddedSnapshot } from '../backend/embedded/open.ts';
 import { loadIndex } from '../store/index-store.ts';
 import { describeSpace } from '../store/manifest.ts';
 import { EvalPool, passageDirMap, writePassageCorpus, type PassageSetMap } from './pool.ts';
@@ -41,8 +41,11 @@ export interface OpenedPool {
 
 export async function openPool(source: PoolSource, opts: PoolOptions): Promise<OpenedPool> {
   if (source.kind === 'index') {
-    const searcher = await openSearcher(source.dir, opts);
-    const { documents, passages, manifest } = searcher.index;
+    // The pool needs every passage in memory to resolve gold ids: eval reads the index folder itself.
+    const index = await loadIndex(source.dir);
+    if (index.fallbackReason) opts.onLog?.(`warning: ${index.fallbackReason}`);
+    const searcher = new Searcher(embeddedSnapshot(index), embedderForSearch(index.manifest.embedding, opts));
+    const { documents, passages, manifest } = index;
     return {
       searcher,
       pool: new EvalPool({ documents, passages }),
@@ -91,7 +94,7 @@ export async function openPool(source: PoolSource, opts: PoolOptions): Promise<O
       summary = { source: name, kind: 'passage-set', ...counts, coverage: pool.coverage(sourceLength) };
     }
     return {
-      searcher: new Searcher(index, semantic ? built : null),
+      searcher: new Searcher(embeddedSnapshot(index), semantic ? built : null),
       pool,
       summary,
       embedder: semantic && index.manifest.embedding ? describeSpace(index.manifest.embedding) : null,

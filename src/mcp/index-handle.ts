@@ -1,6 +1,7 @@
-// What the MCP server needs from the index: the searcher to answer with right now, a status
-// report, and a way to rebuild. The server never holds a Searcher across awaits of its own: it
-// asks `current()` per request, so a reindex swaps the snapshot between requests, atomically.
+// What the MCP server needs from the index: the searcher to answer with right now (over the one
+// shared snapshot), a status report, and a way to rebuild. The server asks `current()` once per
+// request and holds that searcher's snapshot until the request ends (tools/shared.ts useView), so a
+// reindex swaps the snapshot between requests, atomically, and never under a running one.
 import type { BuildSummary } from '../indexer/build-index.ts';
 import type { Searcher } from '../search/searcher.ts';
 

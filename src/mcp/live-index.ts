@@ -1,5 +1,7 @@
-// The index a running server answers from. It holds one loaded snapshot at a time and swaps in a
-// new one only when a rebuild is complete and loaded, so every request sees one whole version.
+// The index a running server answers from. It owns one snapshot (src/backend/snapshot.ts) at a
+// time, shared by every session and transport, and swaps in a new one only when a rebuild is
+// complete and loaded, so every request sees one whole version; the old snapshot is retired and
+// freed when the last request holding it ends.
 // One embedder instance serves both searches and rebuilds (the model is loaded once), and it
 // loads in the background: MCP clients give up on a handshake that takes tens of seconds.
 //
@@ -7,6 +9,9 @@
 // (`modelWaitMs`, 20 s by default) and then answers lexically with a notice. Waiting suits the
 // common case (a cached model is ready in a few seconds); the bound keeps a first-run download
 // from stalling the assistant.
+import type { IndexInfo } from '../backend/backend.ts';
+import { embeddedSnapshot, loadedIndexOf } from '../backend/embedded/open.ts';
+import type { IndexSnapshot } from '../backend/snapshot.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../embed/for-index.ts';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../indexer/build-index.ts';
@@ -49,18 +54,18 @@ export const MODEL_LOADING_NOTICE =
  */
 class ModelWaitSearcher extends Searcher {
   constructor(
-    index: LoadedIndex,
+    snapshot: IndexSnapshot,
     /** The loaded model, or the notice to answer with when it is not there in time. */
     private readonly waitForModel: () => Promise<Embedder | string>,
   ) {
-    super(index, null);
+    super(snapshot, null);
   }
 
   override async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
     if ((opts.mode ?? 'hybrid') === 'lexical') return super.search(query, opts);
     const model = await this.waitForModel();
     // Same snapshot, now with the model: the answer stays within one index version.
-    if (typeof model !== 'string') return new Searcher(this.index, model).search(query, opts);
+    if (typeof model !== 'string') return new Searcher(this.snapshot, model).search(query, opts);
     const response = await super.search(query, opts);
     return { ...response, notice: model };
   }
@@ -96,11 +101,11 @@ export class LiveIndex implements IndexHandle {
 
   private constructor(
     private readonly opts: LiveIndexOptions,
-    loaded: LoadedIndex,
+    snapshot: IndexSnapshot,
   ) {
     this.log = opts.log ?? ((line) => console.error(line));
     this.build = opts.build ?? buildIndex;
-    this.searcher = this.makeSearcher(loaded);
+    this.searcher = this.makeSearcher(snapshot);
   }
 
   /**
@@ -123,7 +128,7 @@ export class LiveIndex implements IndexHandle {
       loaded = await bootstrap(opts, log);
     }
     if (loaded.fallbackReason) log(`warning: ${loaded.fallbackReason}`);
-    return new LiveIndex(opts, loaded);
+    return new LiveIndex(opts, embeddedSnapshot(loaded));
   }
 
   current(): Searcher {
@@ -144,7 +149,7 @@ export class LiveIndex implements IndexHandle {
       (dimension) => {
         if (this.modelState !== 'ready') this.log(`embedding model ready (${embedder.info.model}, dimension ${dimension})`);
         this.markModelReady();
-        if (!this.searcher.index.manifest.embedding && !this.closed) {
+        if (!this.searcher.snapshot.info().embedding && !this.closed) {
           this.log('the index has no vectors yet; adding them in the background');
           this.reindex().catch(() => {
             // reindex() has logged the failure and recorded it in status().
@@ -183,26 +188,25 @@ export class LiveIndex implements IndexHandle {
   }
 
   status(): IndexStatus {
-    const index = this.searcher.index;
-    const manifest = index.manifest;
-    const unavailable = this.semanticUnavailable(index);
+    const info = this.searcher.snapshot.info();
+    const unavailable = this.semanticUnavailable(info);
     return {
       indexDir: this.opts.indexDir,
       corpusDir: this.opts.corpusDir,
-      version: index.version,
+      version: info.version,
       mode: unavailable === null ? 'hybrid' : 'lexical',
-      ...(manifest.embedding ? { model: describeSpace(manifest.embedding), dimension: manifest.embedding.dimension } : {}),
+      ...(info.embedding ? { model: describeSpace(info.embedding), dimension: info.embedding.dimension } : {}),
       modelState: this.modelState,
       ...(unavailable !== null ? { semanticUnavailable: unavailable } : {}),
-      documents: index.documents.length,
-      passages: index.passages.length,
-      builtAt: manifest.createdAt,
-      buildMs: manifest.buildMs,
+      documents: info.counts.documents,
+      passages: info.counts.passages,
+      builtAt: info.createdAt,
+      buildMs: info.buildMs,
       reindexing: this.building,
       watching: this.watching,
       ...(this.lastReindex ? { lastReindex: this.lastReindex } : {}),
       ...(this.lastReindexError ? { lastReindexError: this.lastReindexError } : {}),
-      ...(index.fallbackReason ? { warning: index.fallbackReason } : {}),
+      ...(info.fallbackReason ? { warning: info.fallbackReason } : {}),
     };
   }
 
@@ -231,6 +235,8 @@ export class LiveIndex implements IndexHandle {
       clearTimeout(timer);
     }
     await this.opts.embedder?.close?.();
+    // Requests still running keep their snapshot; it is freed when the last one ends.
+    this.searcher.snapshot.retire();
   }
 
   private async runBuild(): Promise<BuildSummary> {
@@ -246,7 +252,7 @@ export class LiveIndex implements IndexHandle {
         log: this.log,
         progress: this.opts.progress ?? false,
         // The snapshot in memory is the previous version: no need to read it from disk again.
-        previous: this.searcher.index,
+        ...(previousOf(this.searcher.snapshot)),
       });
       // The build loaded the model itself (probing its dimension) or found it unusable.
       if (embedder && summary.semanticUnavailable === undefined && summary.mode === 'hybrid') this.markModelReady();
@@ -254,11 +260,11 @@ export class LiveIndex implements IndexHandle {
         this.modelState = 'failed';
         this.modelError = summary.semanticUnavailable;
       }
-      const current = this.searcher.index;
+      const current = this.searcher.snapshot.info();
       if (summary.rebuilt || summary.version !== current.version || current.fallbackReason) {
         const loaded = await loadIndex(this.opts.indexDir);
         if (loaded.fallbackReason) this.log(`warning: ${loaded.fallbackReason}`);
-        this.searcher = this.makeSearcher(loaded);
+        this.swap(embeddedSnapshot(loaded));
       } else {
         this.refreshSearcher();
       }
@@ -269,8 +275,8 @@ export class LiveIndex implements IndexHandle {
     } catch (err) {
       this.lastReindexError =
         err instanceof IndexLockedError
-          ? `reindex skipped: ${err.message}; searches keep answering from version ${this.searcher.index.version}`
-          : `reindex failed: ${errorText(err)}; searches keep answering from version ${this.searcher.index.version}`;
+          ? `reindex skipped: ${err.message}; searches keep answering from version ${this.searcher.snapshot.info().version}`
+          : `reindex failed: ${errorText(err)}; searches keep answering from version ${this.searcher.snapshot.info().version}`;
       this.log(this.lastReindexError);
       throw err;
     } finally {
@@ -287,18 +293,26 @@ export class LiveIndex implements IndexHandle {
 
   /** Re-pairs the current snapshot with the model after the model's state changed. */
   private refreshSearcher(): void {
-    this.searcher = this.makeSearcher(this.searcher.index);
+    this.searcher = this.makeSearcher(this.searcher.snapshot);
   }
 
-  private makeSearcher(index: LoadedIndex): Searcher {
+  /** Serves a new snapshot from now on; the old one is freed once its last request ends. */
+  private swap(snapshot: IndexSnapshot): void {
+    const old = this.searcher.snapshot;
+    this.searcher = this.makeSearcher(snapshot);
+    if (old !== snapshot) old.retire();
+  }
+
+  private makeSearcher(snapshot: IndexSnapshot): Searcher {
     const embedder = this.opts.embedder;
-    if (embedder && !index.vectors && this.modelState !== 'failed' && !this.closed) return new VectorsPendingSearcher(index, null);
-    if (!embedder || !index.vectors || !index.manifest.embedding || spaceMismatch(index.manifest.embedding, embedder.info)) {
-      return new Searcher(index, null);
+    const info = snapshot.info();
+    if (embedder && !info.hasVectors && this.modelState !== 'failed' && !this.closed) return new VectorsPendingSearcher(snapshot, null);
+    if (!embedder || !info.hasVectors || !info.embedding || spaceMismatch(info.embedding, embedder.info)) {
+      return new Searcher(snapshot, null);
     }
-    if (this.modelState === 'ready') return new Searcher(index, embedder);
-    if (this.modelState === 'failed') return new Searcher(index, null);
-    return new ModelWaitSearcher(index, () => this.modelWithin(this.opts.modelWaitMs ?? DEFAULT_MODEL_WAIT_MS));
+    if (this.modelState === 'ready') return new Searcher(snapshot, embedder);
+    if (this.modelState === 'failed') return new Searcher(snapshot, null);
+    return new ModelWaitSearcher(snapshot, () => this.modelWithin(this.opts.modelWaitMs ?? DEFAULT_MODEL_WAIT_MS));
   }
 
   /** The embedder once the model is ready, or a notice saying why not (failed, or not ready within `ms`). */
@@ -320,12 +334,12 @@ export class LiveIndex implements IndexHandle {
   }
 
   /** Why searches cannot rank semantically right now, or null when they can. */
-  private semanticUnavailable(index: LoadedIndex): string | null {
-    const space = index.manifest.embedding;
+  private semanticUnavailable(info: IndexInfo): string | null {
+    const space = info.embedding;
     const embedder = this.opts.embedder;
-    if (!space || !index.vectors) {
+    if (!space || !info.hasVectors) {
       if (embedder && this.modelState !== 'failed') return 'this index has no vectors yet; they are added in the background once the model has loaded';
-      const why = this.modelError ?? index.manifest.semanticUnavailable ?? 'built without a model';
+      const why = this.modelError ?? info.semanticUnavailable ?? 'built without a model';
       return `this index is lexical-only (${why})`;
     }
     if (!embedder) return 'the server was started lexical-only (--lexical-only)';
@@ -399,6 +413,12 @@ async function bootstrap(opts: LiveIndexOptions, log: (line: string) => void): P
     }
   }
   return loadIndex(opts.indexDir);
+}
+
+/** The in-memory index a rebuild may reuse instead of reading it from disk again. */
+function previousOf(snapshot: IndexSnapshot): { previous?: LoadedIndex } {
+  const loaded = loadedIndexOf(snapshot);
+  return loaded ? { previous: loaded } : {};
 }
 
 function describeBuild(s: BuildSummary): string {

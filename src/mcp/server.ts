@@ -1,8 +1,8 @@
 // createServer: the MCP server over an index handle. Registers the tools (one file each under
-// tools/), the document and status resources and the cited_answer prompt. Nothing runs on import
-// and nothing is shared between servers: each call builds its own caches.
+// tools/), the document and status resources and the cited_answer prompt. Nothing runs on import.
+// A server holds no index data of its own: every request reads the snapshot the handle currently
+// serves, so a hundred sessions cost one set of lookup tables.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Searcher } from '../search/searcher.ts';
 import type { IndexHandle } from './index-handle.ts';
 import { buildInstructions } from './instructions.ts';
 import { registerPrompts } from './prompts.ts';
@@ -10,7 +10,6 @@ import { registerResources } from './resources.ts';
 import { registerGetDocumentTool } from './tools/get-document.ts';
 import { registerGetPassageTool } from './tools/get-passage.ts';
 import { registerIndexStatusTool, statusOut, type StatusOut } from './tools/index-status.ts';
-import { createIndexView, type IndexView } from './tools/index-view.ts';
 import { registerListDocumentsTool } from './tools/list-documents.ts';
 import { registerReindexTool } from './tools/reindex.ts';
 import { registerSearchTool } from './tools/search.ts';
@@ -27,22 +26,7 @@ export interface ServerDeps {
 
 export function createServer(deps: ServerDeps): McpServer {
   const log = deps.log ?? ((line: string) => console.error(line));
-  // One view per snapshot: a reindex hands out a new Searcher, which gets its own lookup tables,
-  // while the old ones go with the old snapshot.
-  const views = new WeakMap<Searcher, IndexView>();
-  const ctx: ToolContext = {
-    index: deps.index,
-    log,
-    view() {
-      const searcher = deps.index.current();
-      let view = views.get(searcher);
-      if (!view) {
-        view = createIndexView(searcher);
-        views.set(searcher, view);
-      }
-      return view;
-    },
-  };
+  const ctx: ToolContext = { index: deps.index, log };
 
   let status: StatusOut | null = null;
   try {

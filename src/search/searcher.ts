@@ -1,10 +1,13 @@
-// Answers a query from a loaded index: lexical (BM25 over folded text), semantic (HNSW over
-// embeddings) or hybrid (reciprocal rank fusion of both, over the query and its variants), then
-// folds syndicated copies of one paragraph into a single result with `alsoIn`.
+// The one ranking pipeline, over any storage backend (src/backend): lexical (BM25 over folded
+// text), semantic (cosine kNN over embeddings) or hybrid (reciprocal rank fusion of both, over the
+// query and its variants), then folds syndicated copies of one paragraph into a single result with
+// `alsoIn`. The backend only answers primitive lists; every ranking decision is made here.
+import type { PassageFilter, ScoredPassage } from '../backend/backend.ts';
+import { comparePassages } from '../backend/backend.ts';
+import type { IndexSnapshot } from '../backend/snapshot.ts';
 import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
-import type { LoadedIndex, StoredPassage } from '../store/index-store.ts';
 import { tokenize } from '../text/tokenize.ts';
-import type { DocumentMeta, Lang, SearchHit, SearchMode, SearchResponse } from '../types.ts';
+import type { Lang, SearchHit, SearchMode, SearchResponse, StoredPassage } from '../types.ts';
 import { fingerprint, groupNearDuplicates, type Fingerprint } from './dedup.ts';
 import { reciprocalRankFusion } from './fusion.ts';
 
@@ -17,11 +20,8 @@ export interface SearchOptions {
   documents?: readonly string[];
   /** Restrict to passages in these languages. */
   langs?: readonly Lang[];
-}
-
-export interface RankedList {
-  ord: number;
-  score: number;
+  /** Further restrictions (outlets, dates); `documents` and `langs` above are merged into it. */
+  filter?: PassageFilter;
 }
 
 /** Fingerprints kept per searcher; a bound so a long-running server over a huge corpus stays flat. */
@@ -33,41 +33,40 @@ function candidateDepth(k: number, size: number): number {
 }
 
 export class Searcher {
-  private readonly docs: Map<string, DocumentMeta>;
-  private readonly fingerprints = new Map<number, Fingerprint>();
+  private readonly fingerprints = new Map<string, Fingerprint>();
 
   constructor(
-    readonly index: LoadedIndex,
+    readonly snapshot: IndexSnapshot,
     private readonly embedder: Embedder | null,
-  ) {
-    this.docs = new Map(index.documents.map((d) => [d.id, d]));
-  }
+  ) {}
 
   /** Whether semantic ranking is possible: the index has vectors and a matching embedder is set. */
   get semanticAvailable(): boolean {
-    return this.index.vectors !== null && this.embedder !== null;
+    return this.snapshot.info().hasVectors && this.embedder !== null;
   }
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
     const k = opts.k ?? 8;
     const requestedMode = opts.mode ?? 'hybrid';
     const queries = [query, ...(opts.variants ?? [])].filter((q) => q.trim().length > 0);
-    const accept = this.filter(opts);
-    const depth = candidateDepth(k, this.index.passages.length);
+    const filter = mergeFilter(opts);
+    const info = this.snapshot.info();
+    const backend = this.snapshot.backend;
+    const depth = candidateDepth(k, info.counts.passages);
 
     let mode = requestedMode;
     let notice: string | undefined;
     if (mode !== 'lexical' && !this.semanticAvailable) {
       mode = 'lexical';
-      notice = this.index.vectors
+      notice = info.hasVectors
         ? 'semantic ranking unavailable (no embedding model loaded); results are lexical only'
-        : `this index is lexical-only (${this.index.manifest.semanticUnavailable ?? 'built without a model'}); results are lexical only`;
+        : `this index is lexical-only (${info.semanticUnavailable ?? 'built without a model'}); results are lexical only`;
     }
 
-    let semanticLists: RankedList[][] = [];
+    let semanticLists: ScoredPassage[][] = [];
     if (mode !== 'lexical') {
       try {
-        semanticLists = await this.semanticLists(queries, depth, accept);
+        semanticLists = await this.semanticLists(queries, depth, filter);
       } catch (err) {
         // A model that cannot be loaded must not take search down: answer lexically and say why.
         if (!(err instanceof EmbedderUnavailableError)) throw err;
@@ -75,71 +74,73 @@ export class Searcher {
         notice = `semantic ranking unavailable (${err.message.split('\n')[0]}); results are lexical only`;
       }
     }
-    const lexical = this.index.lexical;
     const queryTokens = queries.map((q) => tokenize(q));
-    const lexicalLists = mode === 'semantic' ? [] : queryTokens.map((tokens) => lexical.search(tokens, depth, accept));
+    const lexicalLists = mode === 'semantic' ? [] : await Promise.all(queryTokens.map((tokens) => backend.lexicalSearch(tokens, depth, filter)));
 
-    let ranked: RankedList[];
+    // Fusion ranks by list positions and breaks exact ties by index order: number every passage
+    // that appears in any list by that order, the same for every backend.
+    const lists = [...semanticLists, ...lexicalLists];
+    const byOrd = indexOrder(lists);
+    const ordOf = new Map(byOrd.map((p, i) => [p.id, i]));
+    const asOrds = (list: ScoredPassage[]) => list.map((h) => ({ ord: ordOf.get(h.passage.id) ?? 0, score: h.score }));
+    const semanticOrds = semanticLists.map(asOrds);
+    const lexicalOrds = lexicalLists.map(asOrds);
+
+    let ranked: Array<{ ord: number; score: number }>;
     if (mode === 'hybrid') {
       // Each lexical list counts as far as its query's words exist in the corpus (coverage²):
       // an English question over Arabic paragraphs matches only numbers and stray names, which
       // must not push the semantic hits down, while an Arabic variant of it keeps full weight.
       // Measured on the dev sets (BENCHMARKS.md): hybrid then beats both single modes.
-      const weights = [...semanticLists.map(() => 1), ...queryTokens.map((t) => lexical.coverage(t) ** 2)];
-      ranked = reciprocalRankFusion([...semanticLists, ...lexicalLists], { weights });
+      const coverages = await Promise.all(queryTokens.map((t) => this.coverage(t)));
+      const weights = [...semanticOrds.map(() => 1), ...coverages.map((c) => c ** 2)];
+      ranked = reciprocalRankFusion([...semanticOrds, ...lexicalOrds], { weights });
     } else {
-      const lists = mode === 'semantic' ? semanticLists : lexicalLists;
-      ranked = lists.length === 1 ? (lists[0] ?? []) : reciprocalRankFusion(lists);
+      const chosen = mode === 'semantic' ? semanticOrds : lexicalOrds;
+      ranked = chosen.length === 1 ? (chosen[0] ?? []) : reciprocalRankFusion(chosen);
     }
 
     // Title lines stay citable (get_passage, verify_quote) but are not search results: every hit
     // already carries its document's title, and a short title sits close to many questions in
     // embedding space, crowding out the paragraphs that answer them.
-    const candidates = ranked.map((r) => ({ ...r, passage: this.passage(r.ord) })).filter((c) => c.passage.kind !== 'title');
+    const candidates = ranked.map((r) => ({ ...r, passage: byOrd[r.ord] as StoredPassage })).filter((c) => c.passage.kind !== 'title');
     const groups = groupNearDuplicates(
       candidates.map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text })),
-      { fingerprintOf: (c) => this.fingerprintOf(c.ord, c.text) },
+      { fingerprintOf: (c) => this.fingerprintOf(c.passage.id, c.text) },
     );
-    const results = groups.slice(0, k).map((g) => this.hit(g.head.passage, g.head.score, g.also.map((a) => a.passage.id)));
+    const results = await Promise.all(groups.slice(0, k).map((g) => this.hit(g.head.passage, g.head.score, g.also.map((a) => a.passage.id))));
     return { mode, requestedMode, results, ...(notice ? { notice } : {}) };
   }
 
-  private async semanticLists(queries: string[], depth: number, accept?: (ord: number) => boolean): Promise<RankedList[][]> {
-    const vectors = this.index.vectors;
-    if (!vectors || !this.embedder || queries.length === 0) return [];
-    const embedded = await this.embedder.embedQueries(queries);
-    return embedded.map((v) => vectors.search(v, depth, accept));
+  /**
+   * Share of the query's tokens that occur anywhere in the index (0 when it has none). A query
+   * whose words the corpus does not contain (an English question over Arabic text) can only match
+   * by accident, so fusion trusts its lexical ranking this much.
+   */
+  private async coverage(tokens: readonly string[]): Promise<number> {
+    if (tokens.length === 0) return 0;
+    const stats = await this.snapshot.backend.termStats(tokens);
+    return stats.df.filter((df) => df > 0).length / tokens.length;
   }
 
-  private fingerprintOf(ord: number, text: string): Fingerprint {
-    let print = this.fingerprints.get(ord);
+  private async semanticLists(queries: string[], depth: number, filter?: PassageFilter): Promise<ScoredPassage[][]> {
+    if (!this.snapshot.info().hasVectors || !this.embedder || queries.length === 0) return [];
+    const embedded = await this.embedder.embedQueries(queries);
+    return Promise.all(embedded.map((v) => this.snapshot.backend.vectorSearch(v, depth, filter)));
+  }
+
+  private fingerprintOf(id: string, text: string): Fingerprint {
+    let print = this.fingerprints.get(id);
     if (!print) {
       if (this.fingerprints.size >= FINGERPRINT_CACHE_LIMIT) this.fingerprints.clear();
       print = fingerprint(text);
-      this.fingerprints.set(ord, print);
+      this.fingerprints.set(id, print);
     }
     return print;
   }
 
-  private filter(opts: SearchOptions): ((ord: number) => boolean) | undefined {
-    const docs = opts.documents && opts.documents.length > 0 ? new Set(opts.documents) : null;
-    const langs = opts.langs && opts.langs.length > 0 ? new Set<Lang>(opts.langs) : null;
-    if (!docs && !langs) return undefined;
-    const passages = this.index.passages;
-    return (ord) => {
-      const p = passages[ord];
-      return p !== undefined && (!docs || docs.has(p.docId)) && (!langs || langs.has(p.lang));
-    };
-  }
-
-  private passage(ord: number): StoredPassage {
-    const p = this.index.passages[ord];
-    if (!p) throw new Error(`ranking returned passage ordinal ${ord}, outside the index of ${this.index.passages.length}`);
-    return p;
-  }
-
-  hit(p: StoredPassage, score: number, alsoIn: string[]): SearchHit {
-    const doc = this.docs.get(p.docId);
+  async hit(p: StoredPassage, score: number, alsoIn: string[]): Promise<SearchHit> {
+    const doc = await this.snapshot.backend.document(p.docId);
     return {
       citation: p.id,
       docId: p.docId,
@@ -155,4 +156,19 @@ export class Searcher {
       alsoIn,
     };
   }
+}
+
+/** The search options' restrictions as one backend filter, or undefined when there are none. */
+function mergeFilter(opts: SearchOptions): PassageFilter | undefined {
+  const filter: PassageFilter = { ...opts.filter };
+  if (opts.documents && opts.documents.length > 0) filter.documents = opts.documents;
+  if (opts.langs && opts.langs.length > 0) filter.languages = opts.langs;
+  return Object.keys(filter).length > 0 ? filter : undefined;
+}
+
+/** Every distinct passage of the lists, in index order. */
+function indexOrder(lists: ReadonlyArray<readonly ScoredPassage[]>): StoredPassage[] {
+  const seen = new Map<string, StoredPassage>();
+  for (const list of lists) for (const h of list) if (!seen.has(h.passage.id)) seen.set(h.passage.id, h.passage);
+  return [...seen.values()].sort(comparePassages);
 }

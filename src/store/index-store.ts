@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Bm25Index } from '../text/bm25.ts';
-import type { DocumentMeta, Passage } from '../types.ts';
+import type { DocumentMeta, StoredPassage } from '../types.ts';
 import { CURRENT_FILE, listVersions, readCurrentPointer, sha256File, writeDurable } from './files.ts';
 import { IndexFormatError, parseManifest, type Manifest } from './manifest.ts';
 import { VectorIndex } from './vector-index.ts';
@@ -17,11 +17,7 @@ const FILES = {
   vectors: 'vectors.hnsw',
 } as const;
 
-/** A passage as stored: the citable passage plus the hash its vector is cached under. */
-export interface StoredPassage extends Passage {
-  /** sha256 of the passage text; equal texts share one embedding. */
-  hash: string;
-}
+export type { StoredPassage } from '../types.ts';
 
 export interface IndexData {
   manifest: Manifest;

@@ -100,6 +100,12 @@ export class Bm25Index {
     return known / queryTokens.length;
   }
 
+  /** Number of passages containing the term (0 for a term the index lacks). */
+  documentFrequency(term: string): number {
+    const t = this.termIds.get(term);
+    return t === undefined ? 0 : (this.offsets[t + 1] ?? 0) - (this.offsets[t] ?? 0);
+  }
+
   /** Number of distinct terms. */
   get vocabularySize(): number {
     return this.terms.length;

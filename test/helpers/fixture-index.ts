@@ -12,7 +12,7 @@ import { buildIndex, type BuildSummary } from '../../src/indexer/build-index.ts'
 import type { IndexHandle, IndexStatus } from '../../src/mcp/index-handle.ts';
 import { createServer } from '../../src/mcp/server.ts';
 import { Searcher } from '../../src/search/searcher.ts';
-import { loadIndex } from '../../src/store/index-store.ts';
+import { openEmbeddedSnapshot } from '../../src/backend/embedded/open.ts';
 
 export const FIXTURE_CORPUS = fileURLToPath(new URL('../fixtures/mcp-corpus/', import.meta.url));
 
@@ -34,25 +34,25 @@ export async function createFixtureIndex(): Promise<FixtureIndex> {
   const build = () => buildIndex({ corpusDir, indexDir, embedder });
 
   await build();
-  let searcher = new Searcher(await loadIndex(indexDir), embedder);
+  let searcher = new Searcher(await openEmbeddedSnapshot(indexDir), embedder);
   let lastReindex: BuildSummary | undefined;
   let calls = 0;
 
   const handle: IndexHandle = {
     current: () => searcher,
     status(): IndexStatus {
-      const { manifest, version } = searcher.index;
+      const info = searcher.snapshot.info();
       return {
         indexDir,
         corpusDir,
-        version,
-        mode: manifest.embedding ? 'hybrid' : 'lexical',
-        ...(manifest.embedding ? { model: `${manifest.embedding.provider}:${manifest.embedding.model}`, dimension: manifest.embedding.dimension } : {}),
+        version: info.version,
+        mode: info.embedding ? 'hybrid' : 'lexical',
+        ...(info.embedding ? { model: `${info.embedding.provider}:${info.embedding.model}`, dimension: info.embedding.dimension } : {}),
         modelState: 'ready',
-        documents: manifest.counts.documents,
-        passages: manifest.counts.passages,
-        builtAt: manifest.createdAt,
-        buildMs: manifest.buildMs,
+        documents: info.counts.documents,
+        passages: info.counts.passages,
+        builtAt: info.createdAt,
+        buildMs: info.buildMs,
         reindexing: false,
         watching: false,
         ...(lastReindex ? { lastReindex } : {}),
@@ -61,7 +61,7 @@ export async function createFixtureIndex(): Promise<FixtureIndex> {
     async reindex() {
       calls++;
       const summary = await build();
-      searcher = new Searcher(await loadIndex(indexDir), embedder);
+      searcher = new Searcher(await openEmbeddedSnapshot(indexDir), embedder);
       lastReindex = summary;
       return summary;
     },

@@ -7,12 +7,12 @@ import {
   MAX_ID_CHARS,
   SOURCE_TEXT_NOTE,
   documentInfoSchema,
-  guarded,
   passageFields,
   passageShape,
   quoteBlock,
   toolError,
   toolResult,
+  withView,
   type ToolContext,
 } from './shared.ts';
 
@@ -64,23 +64,22 @@ export function registerGetDocumentTool(server: McpServer, ctx: ToolContext): vo
       annotations: { title: 'Read a whole article', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
-      guarded(ctx, 'get_document', () => {
-        const view = ctx.view();
+      withView(ctx, 'get_document', async (view) => {
         let id = cleanId(args.id);
         // A citation id where a document id belongs: read the document it points into.
-        if (!view.document(id)) id = parseCitation(id)?.docId ?? id;
-        const meta = view.document(id);
-        if (!meta) return toolError(`get_document: ${unknownDocumentMessage(view, cleanId(args.id))}`);
-        const all = view.passagesOf(id);
-        const totalPages = Math.max(1, Math.ceil(all.length / args.page_size));
+        if (!(await view.backend.document(id))) id = parseCitation(id)?.docId ?? id;
+        const meta = await view.backend.document(id);
+        if (!meta) return toolError(`get_document: ${await unknownDocumentMessage(view, cleanId(args.id))}`);
+        const total = meta.passageCount;
+        const totalPages = Math.max(1, Math.ceil(total / args.page_size));
         if (args.page > totalPages) {
           return toolError(`get_document: page ${args.page} is past the last page (${totalPages}) of ${id} at page_size ${args.page_size}.`);
         }
         const from = (args.page - 1) * args.page_size;
-        const passages = all.slice(from, from + args.page_size).map(passageFields);
+        const passages = (await view.backend.passagesOf(id, { start: from, end: from + args.page_size })).map(passageFields);
         const structured = { document: documentInfo(meta), page: args.page, page_size: args.page_size, total_pages: totalPages, passages };
         const lines = [
-          `${meta.id}: «${meta.title}»; page ${args.page} of ${totalPages}, passages ${from + 1}–${from + passages.length} of ${all.length}.`,
+          `${meta.id}: «${meta.title}»; page ${args.page} of ${totalPages}, passages ${from + 1}–${from + passages.length} of ${total}.`,
           SOURCE_TEXT_NOTE,
         ];
         for (const p of passages) lines.push('', `[${p.citation}] ${p.kind}`, quoteBlock(p.text));

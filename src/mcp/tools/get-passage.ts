@@ -1,19 +1,20 @@
 // `get_passage`: the verbatim text of cited passages, with neighbouring paragraphs for context.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { StoredPassage } from '../../types.ts';
 import { cleanId, unknownCitationMessage, type IndexView } from './index-view.ts';
 import {
   MAX_ID_CHARS,
   SOURCE_TEXT_NOTE,
   documentRef,
   documentRefShape,
-  guarded,
   languageSchema,
   passageFields,
   passageShape,
   quoteBlock,
   toolError,
   toolResult,
+  withView,
   type ToolContext,
 } from './shared.ts';
 
@@ -71,14 +72,17 @@ export function registerGetPassageTool(server: McpServer, ctx: ToolContext): voi
       annotations: { title: 'Read passages by citation id', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
-      guarded(ctx, 'get_passage', () => {
-        const view = ctx.view();
+      withView(ctx, 'get_passage', async (view) => {
         const ids = [...new Set(args.ids.map(cleanId))];
-        const unknown = ids.filter((id) => !view.passage(id));
+        const found = await view.backend.passages(ids);
+        const unknown = ids.filter((_, i) => !found[i]);
         if (unknown.length > 0) {
-          return toolError(`get_passage: ${unknown.map((id) => unknownCitationMessage(view, id)).join('\n')}`);
+          const messages: string[] = [];
+          for (const id of unknown) messages.push(await unknownCitationMessage(view, id));
+          return toolError(`get_passage: ${messages.join('\n')}`);
         }
-        const passages = ids.map((id) => describe(view, id, args.before, args.after));
+        const passages: PassageOut[] = [];
+        for (const p of found) if (p) passages.push(await describe(view, p, args.before, args.after));
         const structured = { passages };
         return toolResult(structured, render(passages));
       }),
@@ -87,14 +91,12 @@ export function registerGetPassageTool(server: McpServer, ctx: ToolContext): voi
 
 type PassageOut = z.infer<typeof passageSchema>;
 
-function describe(view: IndexView, id: string, before: number, after: number): PassageOut {
-  const p = view.passage(id);
-  if (!p) throw new Error(`citation id ${id} vanished from the index while answering; call get_passage again`);
-  const siblings = view.passagesOf(p.docId);
+async function describe(view: IndexView, p: StoredPassage, before: number, after: number): Promise<PassageOut> {
+  const siblings = await view.backend.passagesOf(p.docId);
   const at = siblings.findIndex((s) => s.id === p.id);
   return {
     ...passageFields(p),
-    ...documentRef(view.document(p.docId), p.docId),
+    ...documentRef(await view.backend.document(p.docId), p.docId),
     language: p.lang,
     before: siblings.slice(Math.max(0, at - before), at).map(passageFields),
     after: siblings.slice(at + 1, at + 1 + after).map(passageFields),

@@ -1,45 +1,32 @@
-// Lookup tables over one index snapshot (citation id → passage, document → its passages) and the
-// "did you mean" suggestions for ids that are not in it. Built once per snapshot: the server
-// caches views in a WeakMap keyed by the snapshot, so a reindex simply yields a new view.
+// What a request reads the index through: the searcher and the backend of the snapshot it
+// holds, plus the "did you mean" suggestions for ids that are not in it. Nothing here is built per
+// session or per request: lookup tables live in the snapshot's backend, built once per version.
+import type { SearchBackend } from '../../backend/backend.ts';
 import type { Searcher } from '../../search/searcher.ts';
-import type { StoredPassage } from '../../store/index-store.ts';
-import { prepareQuoteCorpus, type QuoteCorpus } from '../../quote/verify.ts';
-import { editDistance } from '../../quote/fuzzy.ts';
 import type { DocumentMeta } from '../../types.ts';
 
 export interface IndexView {
   readonly searcher: Searcher;
-  readonly documents: readonly DocumentMeta[];
-  document(id: string): DocumentMeta | undefined;
-  passage(citation: string): StoredPassage | undefined;
-  /** Passages of a document in reading order (empty for an unknown id). */
-  passagesOf(docId: string): readonly StoredPassage[];
-  /** Folded passages for quote verification; built on first use. */
-  quotes(): QuoteCorpus;
+  readonly backend: SearchBackend;
 }
 
-export function createIndexView(searcher: Searcher): IndexView {
-  const { documents, passages } = searcher.index;
-  const docs = new Map(documents.map((d) => [d.id, d]));
-  const byCitation = new Map(passages.map((p) => [p.id, p]));
-  const byDoc = new Map<string, StoredPassage[]>();
-  for (const p of passages) {
-    const list = byDoc.get(p.docId);
-    if (list) list.push(p);
-    else byDoc.set(p.docId, [p]);
-  }
-  let quotes: QuoteCorpus | null = null;
-  return {
-    searcher,
-    documents,
-    document: (id) => docs.get(id),
-    passage: (citation) => byCitation.get(citation),
-    passagesOf: (docId) => byDoc.get(docId) ?? [],
-    quotes() {
-      quotes ??= prepareQuoteCorpus(passages);
-      return quotes;
-    },
-  };
+export function viewOf(searcher: Searcher): IndexView {
+  return { searcher, backend: searcher.snapshot.backend };
+}
+
+/** Page size when a tool needs every document (list_documents, the resource list). */
+const LIST_PAGE = 1000;
+
+/** Every document, sorted by id, read page by page. */
+export async function allDocuments(view: IndexView): Promise<DocumentMeta[]> {
+  const out: DocumentMeta[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await view.backend.listDocuments({ limit: LIST_PAGE, ...(cursor !== undefined ? { cursor } : {}) });
+    out.push(...page.documents);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return out;
 }
 
 /** Models often cite with brackets or spaces (`[doc#p3]`); ids never contain either at the ends. */
@@ -64,24 +51,14 @@ export function parseCitation(id: string): ParsedCitation | null {
 
 const MAX_SUGGESTIONS = 3;
 
-/** Document ids closest to `id` by edit distance (case-insensitive), close enough to be a typo. */
-export function similarDocuments(view: IndexView, id: string, max = MAX_SUGGESTIONS): string[] {
-  const wanted = id.toLowerCase();
-  const close = view.documents
-    .map((d) => ({ id: d.id, distance: editDistance(wanted, d.id.toLowerCase()) }))
-    .filter((d) => d.distance <= Math.max(3, Math.floor(d.id.length * 0.4)))
-    .sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : 1));
-  // Ids that share a naming scheme are all "close"; only those nearly as close as the best help.
-  const best = close[0]?.distance ?? 0;
-  return close
-    .filter((d) => d.distance <= Math.max(2, 2 * best))
-    .slice(0, max)
-    .map((d) => d.id);
+/** Document ids closest to `id`, close enough to be a typo. */
+export function similarDocuments(view: IndexView, id: string, max = MAX_SUGGESTIONS): Promise<string[]> {
+  return view.backend.suggestIds(id, max);
 }
 
 /** Citation ids of `docId` closest to paragraph `para` (then part), nearest first. */
-function nearestInDocument(view: IndexView, docId: string, para: number, part?: number): string[] {
-  return [...view.passagesOf(docId)]
+async function nearestInDocument(view: IndexView, docId: string, para: number, part?: number): Promise<string[]> {
+  return (await view.backend.passagesOf(docId))
     .sort(
       (a, b) =>
         Math.abs(a.para - para) - Math.abs(b.para - para) ||
@@ -98,22 +75,22 @@ function nearestInDocument(view: IndexView, docId: string, para: number, part?: 
  * number asked for; otherwise those of the documents whose ids are closest by edit distance. A bare
  * document id gets its first passages.
  */
-export function suggestCitations(view: IndexView, id: string): string[] {
+export async function suggestCitations(view: IndexView, id: string): Promise<string[]> {
   const parsed = parseCitation(id);
   const docId = parsed?.docId ?? id;
   // A bare document id: its first passages, title first.
   const para = parsed?.para ?? 0;
-  if (view.document(docId)) return nearestInDocument(view, docId, para, parsed?.part);
-  return similarDocuments(view, docId)
-    .flatMap((d) => nearestInDocument(view, d, para, parsed?.part))
-    .slice(0, MAX_SUGGESTIONS);
+  if (await view.backend.document(docId)) return nearestInDocument(view, docId, para, parsed?.part);
+  const out: string[] = [];
+  for (const d of await similarDocuments(view, docId)) out.push(...(await nearestInDocument(view, d, para, parsed?.part)));
+  return out.slice(0, MAX_SUGGESTIONS);
 }
 
 /** The sentence an error about an unknown citation id ends with. */
-export function unknownCitationMessage(view: IndexView, id: string): string {
-  const suggestions = suggestCitations(view, id);
+export async function unknownCitationMessage(view: IndexView, id: string): Promise<string> {
+  const suggestions = await suggestCitations(view, id);
   const parsed = parseCitation(id);
-  const head = !parsed && view.document(id) ? `"${id}" is a document id, not a citation id` : `unknown citation id "${id}"`;
+  const head = !parsed && (await view.backend.document(id)) ? `"${id}" is a document id, not a citation id` : `unknown citation id "${id}"`;
   const hint =
     suggestions.length > 0
       ? `; did you mean ${suggestions.join(', ')}?`
@@ -122,8 +99,8 @@ export function unknownCitationMessage(view: IndexView, id: string): string {
 }
 
 /** The error for an unknown document id, with the closest ids. */
-export function unknownDocumentMessage(view: IndexView, id: string): string {
-  const similar = similarDocuments(view, id);
+export async function unknownDocumentMessage(view: IndexView, id: string): Promise<string> {
+  const similar = await similarDocuments(view, id);
   const hint = similar.length > 0 ? ` Did you mean ${similar.join(', ')}?` : '';
   return `unknown document id "${id}".${hint} Call list_documents for every document id.`;
 }

@@ -4,7 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { SearchResponse } from '../../types.ts';
 import { cleanId, unknownDocumentMessage } from './index-view.ts';
-import { MAX_ID_CHARS, SOURCE_TEXT_NOTE, documentRefShape, guarded, languageSchema, plural, quoteBlock, toolError, toolResult, type ToolContext } from './shared.ts';
+import { MAX_ID_CHARS, SOURCE_TEXT_NOTE, documentRefShape, languageSchema, plural, quoteBlock, toolError, toolResult, withView, type ToolContext } from './shared.ts';
 
 export const MAX_QUERY_CHARS = 1000;
 export const MAX_VARIANTS = 5;
@@ -90,12 +90,12 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
       annotations: { title: 'Search the news corpus', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
-      guarded(ctx, 'search', async () => {
+      withView(ctx, 'search', async (view) => {
         if (args.query.trim().length === 0) return toolError('query is blank: send the question or key words to search for.');
-        const view = ctx.view();
         const documents = args.documents?.map(cleanId);
-        const unknown = documents?.find((d) => !view.document(d));
-        if (unknown !== undefined) return toolError(`search: ${unknownDocumentMessage(view, unknown)}`);
+        for (const d of documents ?? []) {
+          if (!(await view.backend.document(d))) return toolError(`search: ${await unknownDocumentMessage(view, d)}`);
+        }
         const response = await view.searcher.search(args.query, {
           k: args.k,
           mode: args.mode,

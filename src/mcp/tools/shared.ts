@@ -2,16 +2,33 @@
 // document metadata, and the framing that marks article text as quoted data in text renderings.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { StoredPassage } from '../../store/index-store.ts';
-import type { DocumentMeta } from '../../types.ts';
+import type { DocumentMeta, StoredPassage } from '../../types.ts';
 import type { IndexHandle } from '../index-handle.ts';
-import type { IndexView } from './index-view.ts';
+import { viewOf, type IndexView } from './index-view.ts';
 
 export interface ToolContext {
   index: IndexHandle;
   log: (line: string) => void;
-  /** Lookup tables for the snapshot the request is answered from (cached per snapshot). */
-  view(): IndexView;
+}
+
+/**
+ * Runs `run` against the snapshot that is current when the request starts, holding it until `run`
+ * settles: a reindex meanwhile swaps in a new snapshot for later requests, and the old one is
+ * released only when its last request ends. The whole request sees one index version.
+ */
+export async function useView<T>(ctx: ToolContext, run: (view: IndexView) => Promise<T> | T): Promise<T> {
+  const searcher = ctx.index.current();
+  const release = searcher.snapshot.acquire();
+  try {
+    return await run(viewOf(searcher));
+  } finally {
+    release();
+  }
+}
+
+/** A tool handler that reads the index: `useView` inside `guarded`. */
+export function withView(ctx: ToolContext, tool: string, run: (view: IndexView) => Promise<CallToolResult> | CallToolResult): Promise<CallToolResult> {
+  return guarded(ctx, tool, () => useView(ctx, run));
 }
 
 /** Longest id (document or citation) a tool accepts; real ids are file paths plus `#p<n>`. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { cleanQuote } from '../../quote/quote-text.ts';
 import { PARTIAL_THRESHOLD, verifyQuote, type QuoteMatch, type QuoteScope } from '../../quote/verify.ts';
 import { cleanId, unknownCitationMessage, unknownDocumentMessage } from './index-view.ts';
-import { MAX_ID_CHARS, SOURCE_TEXT_NOTE, guarded, quoteBlock, toolError, toolResult, type ToolContext } from './shared.ts';
+import { MAX_ID_CHARS, SOURCE_TEXT_NOTE, quoteBlock, toolError, toolResult, withView, type ToolContext } from './shared.ts';
 
 export const MAX_QUOTE_CHARS = 2000;
 
@@ -100,25 +100,24 @@ export function registerVerifyQuoteTool(server: McpServer, ctx: ToolContext): vo
       annotations: { title: 'Verify a quote against the sources', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
-      guarded(ctx, 'verify_quote', () => {
-        const view = ctx.view();
+      withView(ctx, 'verify_quote', async (view) => {
         const citation = args.citation !== undefined ? cleanId(args.citation) : undefined;
         const document = args.document !== undefined ? cleanId(args.document) : undefined;
         let scope: QuoteScope | undefined;
         let scopeOut: Output['scope'] = { kind: 'corpus' };
         if (citation !== undefined) {
-          if (!view.passage(citation)) return toolError(`verify_quote: ${unknownCitationMessage(view, citation)}`);
+          if (!(await view.backend.passages([citation]))[0]) return toolError(`verify_quote: ${await unknownCitationMessage(view, citation)}`);
           scope = { citation };
           scopeOut = { kind: 'citation', id: citation };
         } else if (document !== undefined) {
-          if (!view.document(document)) return toolError(`verify_quote: ${unknownDocumentMessage(view, document)}`);
+          if (!(await view.backend.document(document))) return toolError(`verify_quote: ${await unknownDocumentMessage(view, document)}`);
           scope = { document };
           scopeOut = { kind: 'document', id: document };
         }
         if (cleanQuote(args.quote).length === 0) {
           return toolError('verify_quote: the quote is empty once quotation marks and ellipses are removed; send the words you want to attribute.');
         }
-        const verdict = verifyQuote(view.quotes(), args.quote, scope ? { scope } : {});
+        const verdict = await verifyQuote(view.backend, args.quote, scope ? { scope } : {});
         const structured: Output = {
           level: verdict.level,
           similarity: verdict.similarity,
