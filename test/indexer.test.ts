@@ -11,7 +11,8 @@ import { buildIndex } from '../src/indexer/build-index.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
 import { loadIndex } from '../src/store/index-store.ts';
-import { IndexFormatError } from '../src/store/manifest.ts';
+import { IndexFormatError, IndexVersionError } from '../src/store/manifest.ts';
+import { NORMALIZER_VERSION } from '../src/text/normalize.ts';
 
 const SEEDS = path.resolve('corpus');
 let root: string;
@@ -110,6 +111,27 @@ describe('refusing what does not match', () => {
       assert.match(err.message, /format 99.*rebuild it with `sanad index`/);
       return true;
     });
+  });
+
+  test('an index folded by another normaliser version is refused with the rebuild command, and rebuilt without embedding', async () => {
+    const dirs = await freshCorpus('normaliser');
+    const embedder = createFakeEmbedder();
+    const first = await buildIndex({ ...dirs, embedder });
+    const manifestFile = path.join(dirs.indexDir, first.version, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, normalizerVersion: 0 }));
+    await assert.rejects(loadIndex(dirs.indexDir), (err: unknown) => {
+      assert.ok(err instanceof IndexVersionError);
+      assert.equal(
+        err.message,
+        `the index at ${dirs.indexDir} was built with text normaliser version 0 (this sanad uses ${NORMALIZER_VERSION}); its words would not match queries. ` +
+          `Rebuild it with \`sanad index --index ${dirs.indexDir}\` (vectors are reused, nothing is embedded again)`,
+      );
+      return true;
+    });
+    const rebuilt = await buildIndex({ ...dirs, embedder });
+    assert.deepEqual([rebuilt.rebuilt, rebuilt.embedded, rebuilt.reused], [true, 0, first.passages]);
+    assert.equal((await loadIndex(dirs.indexDir)).manifest.normalizerVersion, NORMALIZER_VERSION);
   });
 
   test('searching with a different model than the index was built with is refused', async () => {

@@ -44,6 +44,25 @@ async function citations(live: LiveIndex, query: string, mode: 'lexical' | 'hybr
 
 const currentVersion = async (indexDir: string) => (await readFile(path.join(indexDir, 'CURRENT'), 'utf8')).trim();
 
+describe('LiveIndex opening a stale index', () => {
+  test('rebuilds an index segmented by another version, says so, and embeds nothing', async () => {
+    const c = await builtCorpus();
+    const version = await currentVersion(c.indexDir);
+    const manifestFile = path.join(c.indexDir, version, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, segmenterVersion: 0 }));
+    const logs: string[] = [];
+    const embedder = createFakeEmbedder();
+    const live = await openLive(c, { embedder }, logs);
+    assert.match(logs[0] ?? '', /cannot be used \(the index at .* was built with segmenter version 0 \(this sanad uses \d+\).*\); rebuilding it from /);
+    assert.notEqual(live.status().version, version);
+    // Same texts, so every vector was reused and the model was never asked for one.
+    assert.equal(embedder.stats.passageTexts, 0);
+    const r = await live.current().search('dockworkers', { k: 1 });
+    assert.deepEqual([r.mode, r.results[0]?.citation], ['hybrid', 'en-port.txt#p1']);
+  });
+});
+
 describe('LiveIndex reindex is serialized', () => {
   test('calls made together share one build', async () => {
     const c = await builtCorpus();

@@ -36,6 +36,12 @@ export interface BuildOptions {
    * reading and verifying the current version from disk again, when it still is the current one.
    */
   previous?: LoadedIndex;
+  /**
+   * Take the embedding space from the previous version when the embedder describes the same one,
+   * and load the model only if some passage has no vector to reuse (a rebuild after a normaliser
+   * change re-folds every passage but embeds nothing).
+   */
+  lazyModel?: boolean;
 }
 
 export interface BuildSummary {
@@ -67,7 +73,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       onWarn: (s) => log(`skipped: ${s.reason}`),
     });
 
-    const space = await probeSpace(opts, log);
+    const space = await probeSpace(opts, previous, log);
     const diff = diffFiles(previous?.manifest.files ?? [], documents.map((d) => d.meta));
     const sameSettings = previous !== null && sameSpace(previous.manifest.embedding, space.space);
     const sameSkips = JSON.stringify(previous?.manifest.skipped ?? []) === JSON.stringify(skipped);
@@ -169,7 +175,8 @@ async function loadPrevious(opts: BuildOptions, log: (line: string) => void): Pr
   // Only a snapshot that is still the published one, and not a fallback, stands for the disk.
   if (held && !held.fallbackReason && (await readCurrentPointer(opts.indexDir)) === held.version) return held;
   try {
-    return await loadIndex(opts.indexDir);
+    // A stale normaliser or segmenter still leaves the vectors reusable: they embed raw text.
+    return await loadIndex(opts.indexDir, { acceptStale: true });
   } catch (err) {
     if (err instanceof Error && err.name === 'IndexMissingError') return null;
     // A damaged or foreign previous index is not fatal for a build: it is rebuilt from scratch.
@@ -181,9 +188,12 @@ async function loadPrevious(opts: BuildOptions, log: (line: string) => void): Pr
 /** Loads the model (once, here) and returns the space it embeds into, or why there is none. */
 async function probeSpace(
   opts: BuildOptions,
+  previous: LoadedIndex | null,
   log: (line: string) => void,
 ): Promise<{ space: EmbeddingSpace | null; unavailable?: string }> {
   if (!opts.embedder) return { space: null, unavailable: 'built lexical-only on request' };
+  const known = previous?.vectors ? previous.manifest.embedding : null;
+  if (opts.lazyModel && known && spaceMismatch(known, opts.embedder.info) === null) return { space: known };
   try {
     const dimension = await opts.embedder.dimension();
     const { provider, model, dtype, location, inputType, queryPrefix, passagePrefix } = opts.embedder.info;

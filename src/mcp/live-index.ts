@@ -18,7 +18,7 @@ import { buildIndex, type BuildOptions, type BuildSummary } from '../indexer/bui
 import { Searcher, type SearchOptions } from '../search/searcher.ts';
 import { IndexMissingError, loadIndex, readCurrentManifest, type LoadedIndex } from '../store/index-store.ts';
 import { IndexLockedError } from '../store/lock.ts';
-import { describeSpace, IndexFormatError, spaceMismatch } from '../store/manifest.ts';
+import { describeSpace, IndexFormatError, IndexVersionError, spaceMismatch } from '../store/manifest.ts';
 import type { SearchResponse } from '../types.ts';
 import type { IndexHandle, IndexStatus, ModelState } from './index-handle.ts';
 
@@ -125,7 +125,7 @@ export class LiveIndex implements IndexHandle {
           ? `no index at ${opts.indexDir} yet; building it from ${opts.corpusDir}`
           : `the index at ${opts.indexDir} cannot be used (${err.message}); rebuilding it from ${opts.corpusDir}`,
       );
-      loaded = await bootstrap(opts, log);
+      loaded = await bootstrap(opts, log, err instanceof IndexVersionError);
     }
     if (loaded.fallbackReason) log(`warning: ${loaded.fallbackReason}`);
     return new LiveIndex(opts, embeddedSnapshot(loaded));
@@ -380,16 +380,21 @@ export async function embedderForServe(
   return embedder ? { embedder, ...(space.baseUrl ? { baseUrl: space.baseUrl } : {}) } : { embedder: null };
 }
 
-/** Builds an index where there is none (or none readable), waiting for another writer if one is at it. */
-async function bootstrap(opts: LiveIndexOptions, log: (line: string) => void): Promise<LoadedIndex> {
+/**
+ * Builds an index where there is none (or none readable), waiting for another writer if one is at
+ * it. `stale`: the index exists but was folded or segmented by another version of sanad; its
+ * vectors are carried over (the model loads only if a passage's text changed).
+ */
+async function bootstrap(opts: LiveIndexOptions, log: (line: string) => void, stale = false): Promise<LoadedIndex> {
   const build = opts.build ?? buildIndex;
   const deadline = Date.now() + (opts.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
   try {
-    // Lexical-only: no model to load, so a client connecting right after gets its handshake.
+    // Otherwise lexical-only: no model to load, so a client connecting right after gets its handshake.
     const summary = await build({
       corpusDir: opts.corpusDir,
       indexDir: opts.indexDir,
-      embedder: null,
+      embedder: stale ? opts.embedder : null,
+      lazyModel: true,
       ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
       log,
     });

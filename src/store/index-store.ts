@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Bm25Index } from '../text/bm25.ts';
 import type { DocumentMeta, StoredPassage } from '../types.ts';
 import { CURRENT_FILE, listVersions, readCurrentPointer, sha256File, writeDurable } from './files.ts';
-import { IndexFormatError, parseManifest, type Manifest } from './manifest.ts';
+import { checkTextVersions, IndexFormatError, IndexVersionError, parseManifest, type Manifest } from './manifest.ts';
 import { VectorIndex } from './vector-index.ts';
 
 const FILES = {
@@ -71,11 +71,19 @@ export async function readCurrentManifest(indexDir: string): Promise<{ version: 
   return { version, manifest };
 }
 
+export interface LoadOptions {
+  /**
+   * Load an index whose normaliser or segmenter version differs from this code's. Only a build
+   * does this, to reuse the vectors (they embed the raw passage text, which folding never touches).
+   */
+  acceptStale?: boolean;
+}
+
 /**
  * Loads the current version. If it is damaged, loads the newest older version that verifies and
  * says so in `fallbackReason`; if none does, throws an error that names the damage and the fix.
  */
-export async function loadIndex(indexDir: string): Promise<LoadedIndex> {
+export async function loadIndex(indexDir: string, opts: LoadOptions = {}): Promise<LoadedIndex> {
   const current = await readCurrentPointer(indexDir);
   if (!current) {
     await stat(path.join(indexDir, CURRENT_FILE)).catch(() => {
@@ -87,24 +95,25 @@ export async function loadIndex(indexDir: string): Promise<LoadedIndex> {
   let firstError: unknown;
   for (const version of [current, ...older]) {
     try {
-      const data = await loadVersion(path.join(indexDir, version));
+      const data = await loadVersion(path.join(indexDir, version), indexDir, opts);
       const loaded: LoadedIndex = { ...data, dir: indexDir, version };
       if (version !== current) {
         loaded.fallbackReason = `the current index ${current} is unreadable (${errorText(firstError)}); serving the older ${version}. Rebuild with \`sanad index\``;
       }
       return loaded;
     } catch (err) {
-      // A format mismatch applies to every version alike: report it rather than serve stale data.
-      if (err instanceof IndexFormatError && /format \d+/.test(err.message)) throw err;
+      // A format or text-version mismatch applies to every version alike: report it rather than serve stale data.
+      if (err instanceof IndexVersionError || (err instanceof IndexFormatError && /format \d+/.test(err.message))) throw err;
       firstError ??= err;
     }
   }
   throw new IndexFormatError(`the index at ${indexDir} is damaged: ${errorText(firstError)}; rebuild it with \`sanad index\``);
 }
 
-async function loadVersion(dir: string): Promise<IndexData> {
+async function loadVersion(dir: string, indexDir: string, opts: LoadOptions): Promise<IndexData> {
   const manifestFile = path.join(dir, FILES.manifest);
   const manifest = parseManifest(JSON.parse(await readFile(manifestFile, 'utf8')), manifestFile);
+  if (!opts.acceptStale) checkTextVersions(manifest, indexDir);
   for (const [name, expected] of Object.entries(manifest.checksums)) {
     const actual = await sha256File(path.join(dir, name)).catch(() => 'missing');
     if (actual !== expected) {

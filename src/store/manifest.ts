@@ -3,6 +3,8 @@
 // it was built from and checksums of every data file. Anything that does not match is refused,
 // because a silently mismatched index returns plausible but wrong passages.
 import { z } from 'zod';
+import { SEGMENTER_VERSION } from '../corpus/segment.ts';
+import { NORMALIZER_VERSION } from '../text/normalize.ts';
 
 export const FORMAT_NAME = 'sanad-index';
 export const FORMAT_VERSION = 1;
@@ -61,6 +63,34 @@ export class IndexFormatError extends Error {
     super(message);
     this.name = 'IndexFormatError';
   }
+}
+
+/**
+ * An index whose text was folded, tokenised or cut into passages by another version of that code:
+ * its tokens no longer match the queries' (a query folded the new way misses words folded the old
+ * way), so it is refused rather than served with silently wrong results.
+ */
+export class IndexVersionError extends IndexFormatError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexVersionError';
+  }
+}
+
+/** Throws IndexVersionError when the manifest's normaliser or segmenter is not this code's. */
+export function checkTextVersions(manifest: Pick<Manifest, 'normalizerVersion' | 'segmenterVersion'>, indexDir: string): void {
+  const stale: string[] = [];
+  if (manifest.normalizerVersion !== NORMALIZER_VERSION) {
+    stale.push(`text normaliser version ${manifest.normalizerVersion} (this sanad uses ${NORMALIZER_VERSION})`);
+  }
+  if (manifest.segmenterVersion !== SEGMENTER_VERSION) {
+    stale.push(`segmenter version ${manifest.segmenterVersion} (this sanad uses ${SEGMENTER_VERSION})`);
+  }
+  if (stale.length === 0) return;
+  throw new IndexVersionError(
+    `the index at ${indexDir} was built with ${stale.join(' and ')}; its words would not match queries. ` +
+      `Rebuild it with \`sanad index --index ${indexDir}\` (vectors are reused, nothing is embedded again)`,
+  );
 }
 
 /** Parses manifest JSON; refuses other formats and versions with a message that says to rebuild. */
