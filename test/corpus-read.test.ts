@@ -126,9 +126,10 @@ describe('readCorpus', () => {
 
     const { files, skipped } = await readCorpus(corpus);
     assert.deepEqual(files.map((f) => f.id), ['alias.txt', 'real/a.txt']);
-    assert.deepEqual(skipped.map((s) => s.path), ['broken.txt', 'leak.txt', 'leakdir']);
+    assert.deepEqual(skipped.map((s) => s.path), ['broken.txt', 'leak.txt', 'leakdir', 'loop']);
     assert.match(skipped[1]?.reason ?? '', /^leak\.txt: skipped, symbolic link points outside the corpus folder/);
     assert.match(skipped[0]?.reason ?? '', /^broken\.txt: skipped, broken symbolic link \(ENOENT\)/);
+    assert.equal(skipped[3]?.reason, 'loop: skipped, symbolic link to the corpus folder itself, which would loop; not followed');
   });
 
   it('throws a recoverable error when the folder does not exist', async () => {

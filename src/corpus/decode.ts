@@ -74,23 +74,34 @@ function extensionOf(id: string): string {
 export function decodeSource(id: string, bytes: Uint8Array): SourceDocument | SkippedFile {
   if (bytes.length === 0) return skip(id, 'the file is empty', 'add article text or remove the file');
 
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    return skip(id, `binary content (NUL byte at offset ${nul})`, 'only UTF-8 .txt, .md and .html files are read; convert it or move it out of the corpus folder');
-  }
-  const sampleEnd = Math.min(bytes.length, BINARY_SAMPLE);
-  let control = 0;
-  for (let i = 0; i < sampleEnd; i++) if (isControlByte(bytes[i] ?? 0)) control++;
-  if (control / sampleEnd > MAX_CONTROL_RATIO) {
-    return skip(id, `binary content (${control} control bytes in the first ${sampleEnd})`, 'only UTF-8 .txt, .md and .html files are read; convert it or move it out of the corpus folder');
-  }
-
+  const utf16 = utf16Encoding(bytes);
   let decoded: string;
-  try {
-    decoded = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const at = firstInvalidUtf8Offset(bytes);
-    return skip(id, `not valid UTF-8 (first bad byte at offset ${at})`, 're-save it as UTF-8 (e.g. iconv -f WINDOWS-1256 -t UTF-8) and re-index');
+  if (utf16) {
+    // Text editors on Windows still save "Unicode" as UTF-16: read it rather than call it binary.
+    try {
+      decoded = new TextDecoder(utf16.encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return skip(id, `not valid ${utf16.name} (odd length or a broken surrogate pair)`, 're-save it as UTF-8 and re-index');
+    }
+    const controls = [...decoded.slice(0, BINARY_SAMPLE)].filter((ch) => isControlByte(ch.codePointAt(0) ?? 0)).length;
+    if (controls / Math.min(decoded.length, BINARY_SAMPLE) > MAX_CONTROL_RATIO) {
+      return skip(id, `binary content (${controls} control characters once read as ${utf16.name})`, TEXT_ONLY);
+    }
+  } else {
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) return skip(id, `binary content (NUL byte at offset ${nul})`, TEXT_ONLY);
+    const sampleEnd = Math.min(bytes.length, BINARY_SAMPLE);
+    let control = 0;
+    for (let i = 0; i < sampleEnd; i++) if (isControlByte(bytes[i] ?? 0)) control++;
+    if (control / sampleEnd > MAX_CONTROL_RATIO) {
+      return skip(id, `binary content (${control} control bytes in the first ${sampleEnd})`, TEXT_ONLY);
+    }
+    try {
+      decoded = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      const at = firstInvalidUtf8Offset(bytes);
+      return skip(id, `not valid UTF-8 (first bad byte at offset ${at})`, 're-save it as UTF-8 (e.g. iconv -f WINDOWS-1256 -t UTF-8) and re-index');
+    }
   }
   const withoutBom = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   const ext = extensionOf(id);
@@ -107,4 +118,32 @@ export function decodeSource(id: string, bytes: Uint8Array): SourceDocument | Sk
     sha256: createHash('sha256').update(bytes).digest('hex'),
     bytes: bytes.length,
   };
+}
+
+const TEXT_ONLY = 'only UTF-8 (or UTF-16) .txt, .md and .html files are read; convert it or move it out of the corpus folder';
+
+/**
+ * Whether the bytes are UTF-16 text: a byte-order mark says so, or (no mark) the NUL bytes that
+ * the high half of every ASCII space, digit and line break leaves all sit on one side of each
+ * pair. Binary files have NULs on both sides; UTF-8 text has none.
+ */
+export function utf16Encoding(bytes: Uint8Array): { encoding: 'utf-16le' | 'utf-16be'; name: string } | null {
+  const le = { encoding: 'utf-16le' as const, name: 'UTF-16 (little-endian)' };
+  const be = { encoding: 'utf-16be' as const, name: 'UTF-16 (big-endian)' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return le;
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return be;
+  if (bytes.length % 2 !== 0) return null;
+  const sampleEnd = Math.min(bytes.length, BINARY_SAMPLE);
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < sampleEnd; i++) {
+    if (bytes[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
+  // At least one NUL per 64 characters: a few stray NULs do not make a file text.
+  const enough = sampleEnd / 128;
+  if (even === 0 && odd >= enough) return le;
+  if (odd === 0 && even >= enough) return be;
+  return null;
 }

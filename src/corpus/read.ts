@@ -1,11 +1,20 @@
 // Reads the corpus folder: every .txt, .md, .html and .htm file below it, safely. Files that
 // cannot be used are skipped with a one-line reason naming the file; nothing here throws for a
 // bad file, only for a corpus folder that cannot be opened at all.
+//
+// Listing and reading happen at different moments, and the folder may change in between (an
+// editor saving, a sync tool, or someone racing the build on purpose). So nothing learnt while
+// listing is trusted when reading: each file is opened without following a final symbolic link
+// and without blocking (a FIFO would otherwise hang the build), and the open descriptor itself
+// must be a regular file, the very file that was listed, and (where the system can tell) still
+// inside the corpus folder. Everything else is skipped with a reason.
 
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { SkippedFile, SourceDocument } from '../types.ts';
 import { decodeSource, isSkipped } from './decode.ts';
+import { escapeUnsafeIdChars, unsafeNameCharacter } from './names.ts';
 
 export { decodeSource, isSkipped } from './decode.ts';
 
@@ -17,6 +26,11 @@ export const CORPUS_EXTENSIONS = ['.txt', '.md', '.html', '.htm'] as const;
 export interface ReadCorpusOptions {
   maxBytes?: number;
   onWarn?: (skip: SkippedFile) => void;
+  /**
+   * Called once the folder has been listed, before any file is read. Tests use it to change the
+   * folder at the worst moment; production code has no reason to set it.
+   */
+  afterListing?: (ids: readonly string[]) => Promise<void> | void;
 }
 
 function hasCorpusExtension(name: string): boolean {
@@ -39,18 +53,30 @@ function isInside(root: string, target: string): boolean {
   return target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
+/** What a directory entry is, in words, when it is neither a file nor a folder. */
+function specialKind(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | null {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return null;
+}
+
 interface Candidate {
   id: string;
+  /** The path to open: the entry itself, or the real path a symbolic link inside the corpus names. */
   abs: string;
+  /** Identity of the file when it was listed (checked when the opened file's path is unknown). */
+  dev: number;
+  ino: number;
 }
 
 /**
  * Lists candidate files. Hidden entries (leading dot) are ignored. A symlink is followed only
  * when its target resolves inside the corpus folder, and only to a file.
  */
-async function walk(root: string, skipped: SkippedFile[]): Promise<Candidate[]> {
-  const rootReal = await realpath(root);
+async function walk(root: string, rootReal: string, skipped: SkippedFile[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
+  const skip = (id: string, why: string) => skipped.push({ path: id, reason: `${id}: skipped, ${why}` });
 
   const visit = async (dirAbs: string): Promise<void> => {
     let entries;
@@ -58,45 +84,94 @@ async function walk(root: string, skipped: SkippedFile[]): Promise<Candidate[]> 
       entries = await readdir(dirAbs, { withFileTypes: true });
     } catch (err) {
       const id = relative(root, dirAbs).split(sep).join('/');
-      skipped.push({ path: id, reason: `${id}/: skipped, folder unreadable (${errorCode(err)}); check its permissions` });
+      skip(`${id}/`, `folder unreadable (${errorCode(err)}); check its permissions`);
       return;
     }
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const abs = join(dirAbs, e.name);
       const id = relative(root, abs).split(sep).join('/');
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = await realpath(abs);
-        } catch (err) {
-          if (hasCorpusExtension(e.name)) {
-            skipped.push({ path: id, reason: `${id}: skipped, broken symbolic link (${errorCode(err)}); fix or remove the link` });
-          }
-          continue;
+      const bad = unsafeNameCharacter(e.name);
+      if (bad) {
+        if (e.isDirectory() || hasCorpusExtension(e.name)) {
+          const shown = `"${escapeUnsafeIdChars(id)}"${e.isDirectory() ? '/' : ''}`;
+          skip(shown, `its name contains ${bad}, which would break every citation of it; rename it`);
         }
-        if (!isInside(rootReal, target)) {
-          const st = await stat(target).catch(() => undefined);
-          if (st?.isDirectory() || hasCorpusExtension(e.name)) {
-            skipped.push({ path: id, reason: `${id}: skipped, symbolic link points outside the corpus folder (${target}); copy the file into the corpus instead` });
-          }
-          continue;
-        }
-        // A link to a folder inside the corpus only repeats files read under their real path
-        // (or loops back to an ancestor): not descended. A link to a file is read.
-        const st = await stat(target).catch(() => undefined);
-        isDir = false;
-        isFile = st?.isFile() ?? false;
+        continue;
       }
-      if (isDir) await visit(abs);
-      else if (isFile && hasCorpusExtension(e.name)) out.push({ id, abs });
+      if (e.isSymbolicLink()) {
+        const target = await linkTarget(root, rootReal, abs, id, e.name, skip);
+        if (target) out.push({ id, ...target });
+        continue;
+      }
+      const kind = specialKind(e);
+      if (kind) {
+        if (hasCorpusExtension(e.name)) skip(id, `it is ${kind}, not a regular file`);
+        continue;
+      }
+      if (e.isDirectory()) {
+        // Checked again right before listing: a folder swapped for a link since its parent was
+        // listed is not descended (and a file read through one is refused when opened).
+        const st = await lstat(abs).catch(() => undefined);
+        if (st?.isDirectory()) await visit(abs);
+        continue;
+      }
+      if (!e.isFile() || !hasCorpusExtension(e.name)) continue;
+      const st = await lstat(abs).catch(() => undefined);
+      if (!st) continue; // removed since the folder was listed
+      if (!st.isFile()) {
+        skip(id, `it is ${specialKind(st) ?? 'no longer a regular file'}, not a regular file`);
+        continue;
+      }
+      out.push({ id, abs, dev: st.dev, ino: st.ino });
     }
   };
 
   await visit(root);
   return out;
+}
+
+/** Where a symbolic link inside the corpus leads, when it is a file to read; otherwise why not (via `skip`). */
+async function linkTarget(
+  root: string,
+  rootReal: string,
+  abs: string,
+  id: string,
+  name: string,
+  skip: (id: string, why: string) => void,
+): Promise<Omit<Candidate, 'id'> | null> {
+  let target: string;
+  try {
+    target = await realpath(abs);
+  } catch (err) {
+    if (hasCorpusExtension(name)) skip(id, `broken symbolic link (${errorCode(err)}); fix or remove the link`);
+    return null;
+  }
+  const st = await stat(target).catch(() => undefined);
+  if (!isInside(rootReal, target)) {
+    if (st?.isDirectory() || hasCorpusExtension(name)) {
+      skip(id, `symbolic link points outside the corpus folder (${target}); copy the file into the corpus instead`);
+    }
+    return null;
+  }
+  if (st?.isDirectory()) {
+    // Not descended: its files are read under their real path, and a link to an ancestor would loop.
+    const where = relative(rootReal, target).split(sep).join('/');
+    const ancestor = isInside(target, join(rootReal, relative(root, abs)));
+    skip(
+      id,
+      ancestor
+        ? `symbolic link to ${where === '' ? 'the corpus folder itself' : `its ancestor folder ${where}/`}, which would loop; not followed`
+        : `symbolic link to the folder ${where}/ inside the corpus, whose files are read under that path; not followed`,
+    );
+    return null;
+  }
+  if (!hasCorpusExtension(name)) return null;
+  if (!st?.isFile()) {
+    skip(id, `symbolic link to ${st ? (specialKind(st) ?? 'something') : 'nothing readable'}, not a regular file`);
+    return null;
+  }
+  return { abs: target, dev: st.dev, ino: st.ino };
 }
 
 /**
@@ -110,34 +185,90 @@ export async function readCorpus(
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const skipped: SkippedFile[] = [];
   let candidates: Candidate[];
+  let rootReal: string;
   try {
-    candidates = await walk(dir, skipped);
+    rootReal = await realpath(dir);
+    candidates = await walk(dir, rootReal, skipped);
   } catch (err) {
     throw new Error(`Cannot read the corpus folder ${dir} (${errorCode(err)}); check that it exists and is readable.`, { cause: err });
   }
   candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await opts.afterListing?.(candidates.map((c) => c.id));
 
   const files: SourceDocument[] = [];
   for (const c of candidates) {
-    let result: SourceDocument | SkippedFile;
-    try {
-      // stat follows a symlink, which walk() has already checked stays inside the corpus.
-      const size = (await stat(c.abs)).size;
-      if (size > maxBytes) {
-        result = {
-          path: c.id,
-          reason: `${c.id}: skipped, ${formatSize(size)} is over the ${formatSize(maxBytes)} limit; split the file or raise maxBytes`,
-        };
-      } else {
-        result = decodeSource(c.id, await readFile(c.abs));
-      }
-    } catch (err) {
-      result = { path: c.id, reason: `${c.id}: skipped, unreadable (${errorCode(err)}); check its permissions` };
-    }
+    const result = await readCandidate(c, rootReal, maxBytes);
     if (isSkipped(result)) skipped.push(result);
     else files.push(result);
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const s of skipped) opts.onWarn?.(s);
   return { files, skipped };
+}
+
+// O_NOFOLLOW: a file swapped for a symbolic link is not followed (ELOOP). O_NONBLOCK: opening a
+// FIFO returns at once instead of waiting for a writer. Both are 0 where the system lacks them.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+async function readCandidate(c: Candidate, rootReal: string, maxBytes: number): Promise<SourceDocument | SkippedFile> {
+  const skip = (why: string): SkippedFile => ({ path: c.id, reason: `${c.id}: skipped, ${why}` });
+  const changed = (what: string) => skip(`${what} while the corpus was being read; not read (index again once the folder is stable)`);
+  let handle: FileHandle;
+  try {
+    handle = await open(c.abs, OPEN_FLAGS);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'ELOOP') return changed('it was replaced by a symbolic link');
+    if (code === 'ENOENT') return changed('it was removed');
+    return skip(`unreadable (${code}); check its permissions`);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return changed(`it was replaced by ${specialKind(st) ?? 'something that is not a regular file'}`);
+    // Where the kernel can say which file the descriptor is, being inside the corpus is what
+    // matters (an editor's atomic save legitimately replaces the file); elsewhere it must be the
+    // very file that was listed.
+    const where = await openedPath(handle);
+    if (where !== null) {
+      if (!isInside(rootReal, where)) return changed(`a folder on its path was swapped for a link leading outside the corpus (${where})`);
+    } else if (st.dev !== c.dev || st.ino !== c.ino) {
+      return changed('it was replaced by another file');
+    }
+    if (st.size > maxBytes) {
+      return skip(`${formatSize(st.size)} is over the ${formatSize(maxBytes)} limit; split the file or raise maxBytes`);
+    }
+    const bytes = await readAtMost(handle, maxBytes + 1);
+    if (bytes.length > maxBytes) return skip(`it grew past the ${formatSize(maxBytes)} limit while being read; split the file or raise maxBytes`);
+    return decodeSource(c.id, bytes);
+  } catch (err) {
+    return skip(`unreadable (${errorCode(err)}); check its permissions`);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The path the kernel has for an open descriptor (Linux: /proc/self/fd), or null where that is
+ * not available. Unlike a path resolved beforehand, it cannot be changed under us.
+ */
+async function openedPath(handle: FileHandle): Promise<string | null> {
+  try {
+    return await readlink(`/proc/self/fd/${handle.fd}`);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads up to `limit` bytes: a file that grows while read cannot make us allocate without bound. */
+async function readAtMost(handle: FileHandle, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < limit) {
+    const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, limit - total));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(buf.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks, total);
 }
