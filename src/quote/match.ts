@@ -1,6 +1,7 @@
 // The matchers of quote verification, over folded passages grouped by document (prepared.ts):
 // verbatim, folded (with and without spaces, across paragraph breaks) and fuzzy windows. Pure; the
 // caller (verify.ts) decides which documents to hand them and what the levels mean.
+import type { WorkBudget } from '../util/budget.ts';
 import { bestWindow, similarity } from './fuzzy.ts';
 import type { Prepared, PreparedDoc, QuoteSource } from './prepared.ts';
 import type { QuoteMatch, QuoteSpan } from './verify.ts';
@@ -31,9 +32,10 @@ export function verbatimAcross(quote: string, spans: readonly QuoteSpan[]): bool
   return rest.length === 0;
 }
 
-export function exactMatches(passages: readonly Prepared[], quote: string, max: number): QuoteMatch[] {
+export function exactMatches(passages: readonly Prepared[], quote: string, max: number, budget: WorkBudget): QuoteMatch[] {
   const out: QuoteMatch[] = [];
   for (const p of passages) {
+    budget.spend(p.text.length);
     const at = p.text.indexOf(quote);
     if (at < 0) continue;
     out.push({ ...span(p, at, at + quote.length), similarity: 1 });
@@ -47,12 +49,14 @@ export function exactMatches(passages: readonly Prepared[], quote: string, max: 
  * `spaceless`, spaces are ignored on both sides: Persian writes سه‌شنبه, سه شنبه and سهشنبه alike,
  * and folding turns the ZWNJ of the first into nothing, not into a space.
  */
-export function foldedMatches(scoped: Scoped, folded: string, max: number, spaceless: boolean): QuoteMatch[] {
+export function foldedMatches(scoped: Scoped, folded: string, max: number, spaceless: boolean, budget: WorkBudget): QuoteMatch[] {
   const needle = spaceless ? folded.replaceAll(' ', '') : folded;
   if (needle.length === 0) return [];
   const out: QuoteMatch[] = [];
   const allowed = new Set(scoped.passages);
   for (const doc of new Set(scoped.passages.map((p) => p.doc))) {
+    // Building the spaceless text once per document costs a few times its length.
+    budget.spend(doc.joined.length * (spaceless && !doc.compact ? 4 : 1));
     const hay = spaceless ? compactOf(doc) : { text: doc.joined, map: null };
     for (let at = hay.text.indexOf(needle); at >= 0; at = hay.text.indexOf(needle, at + 1)) {
       const start = hay.map ? (hay.map[at] ?? 0) : at;
@@ -91,7 +95,7 @@ function compactOf(doc: PreparedDoc): { text: string; map: Int32Array } {
  * into runs of consecutive passages and searched once each. Results: the best window per
  * document, best first.
  */
-export function partialMatches(ranked: readonly RankedCandidate[], crossing: boolean, folded: string): QuoteMatch[] {
+export function partialMatches(ranked: readonly RankedCandidate[], crossing: boolean, folded: string, budget: WorkBudget): QuoteMatch[] {
   const positions = new Map<PreparedDoc, Set<number>>();
   for (const { p } of ranked) {
     const set = positions.get(p.doc) ?? new Set<number>();
@@ -109,6 +113,8 @@ export function partialMatches(ranked: readonly RankedCandidate[], crossing: boo
       if (!a || !b) continue;
       const runStart = a.joinedStart;
       const runEnd = b.joinedStart + b.folded.length;
+      // Edit-distance cells cost about an eighth of a scanned character each.
+      budget.spend((folded.length * (runEnd - runStart)) / 8);
       const w = bestWindow(folded, doc.joined.slice(runStart, runEnd));
       if (!docBest || w.distance < docBest.distance) {
         docBest = { doc, start: runStart + w.start, end: runStart + w.end, distance: w.distance, runStart, runEnd };
@@ -126,6 +132,7 @@ export function partialMatches(ranked: readonly RankedCandidate[], crossing: boo
     while (start > b.runStart && isWordChar(joined[start - 1]) && isWordChar(joined[start])) start--;
     while (end < b.runEnd && isWordChar(joined[end - 1]) && isWordChar(joined[end])) end++;
     if (end <= start) continue;
+    budget.spend((folded.length * (end - start)) / 8);
     const m = joinedRangeToMatch(b.doc, start, end, round3(similarity(folded, joined.slice(start, end))));
     if (m) out.push(m);
   }

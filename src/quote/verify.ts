@@ -22,6 +22,7 @@
 // answered from an index), then runs the matchers of match.ts on those documents only.
 import type { QuoteCandidateQuery } from '../backend/backend.ts';
 import { foldWithMap } from '../text/normalize.ts';
+import { UNLIMITED, type WorkBudget } from '../util/budget.ts';
 import { exactMatches, foldedMatches, partialMatches, verbatimAcross, type RankedCandidate, type Scoped } from './match.ts';
 import { prepareDocuments, sharedGrams, trigrams, type Prepared, type PreparedDoc, type QuoteSource } from './prepared.ts';
 import { cleanQuote, splitQuote } from './quote-text.ts';
@@ -79,6 +80,13 @@ export interface VerifyOptions {
   maxMatches?: number;
   /** Passages whose neighbourhood gets the fuzzy search; default 8. */
   maxCandidates?: number;
+  /** Most parts (pieces between line breaks and ellipses) a quote may have; default MAX_QUOTE_PARTS. */
+  maxParts?: number;
+  /**
+   * Work allowed (units: characters scanned or compared); BudgetExceededError past it. Between
+   * steps the verifier pauses through it, so other requests are answered meanwhile.
+   */
+  budget?: WorkBudget;
 }
 
 /** What the verifier reads; a SearchBackend is one. */
@@ -92,6 +100,16 @@ export interface QuoteLookup {
 }
 
 export const PARTIAL_THRESHOLD = 0.6;
+/**
+ * A quote in more pieces than this is refused: each piece is a search of its own, and 200 lines
+ * of nine characters kept the server busy for half a minute.
+ */
+export const MAX_QUOTE_PARTS = 20;
+/**
+ * Pieces shorter than this (folded) get no fuzzy search: at the 0.6 threshold a 9-character
+ * fragment "matches" any text with 5 of its characters in a row, which proves nothing.
+ */
+export const MIN_FUZZY_PART_CHARS = 12;
 const DEFAULT_MAX_MATCHES = 10;
 const DEFAULT_MAX_CANDIDATES = 8;
 
@@ -100,19 +118,29 @@ export async function verifyQuote(lookup: QuoteLookup, quote: string, opts: Veri
   if (checked.length === 0) {
     throw new RangeError('the quote is empty once quotation marks and ellipses are removed; send the words to check');
   }
-  const settings = {
+  const settings: Settings = {
     threshold: opts.threshold ?? PARTIAL_THRESHOLD,
     maxMatches: opts.maxMatches ?? DEFAULT_MAX_MATCHES,
     maxCandidates: opts.maxCandidates ?? DEFAULT_MAX_CANDIDATES,
+    budget: opts.budget ?? UNLIMITED,
   };
+  const pieces = splitQuote(checked);
+  const maxParts = opts.maxParts ?? MAX_QUOTE_PARTS;
+  if (pieces.length > maxParts) {
+    throw new RangeError(
+      `the quote has ${pieces.length} parts (separated by line breaks or ellipses); at most ${maxParts} are checked at a time: verify it in several calls`,
+    );
+  }
   const scoped = await scopeOf(lookup, settings, opts.scope);
 
   let verdict: QuoteVerdict = { checked, ...(await findLevel(scoped, checked, settings, true)) };
   if (verdict.level !== 'exact' && verdict.level !== 'normalized') {
-    const pieces = splitQuote(checked);
     if (pieces.length > 1) {
       const parts: QuotePart[] = [];
-      for (const piece of pieces) parts.push({ quote: piece, ...(await findLevel(scoped, piece, settings, true)) });
+      for (const piece of pieces) {
+        const fuzzy = foldWithMap(piece).folded.length >= MIN_FUZZY_PART_CHARS;
+        parts.push({ quote: piece, ...(await findLevel(scoped, piece, settings, fuzzy)) });
+      }
       const weakest = parts.reduce((w, p) => (rank(p.level) > rank(w.level) ? p : w));
       // Parts win when they make at least as strong a claim: "A … B" with A and B both verbatim is
       // an exact quote with a gap, stronger than a fuzzy match of the whole.
@@ -145,6 +173,7 @@ interface Settings {
   threshold: number;
   maxMatches: number;
   maxCandidates: number;
+  budget: WorkBudget;
 }
 
 /** The passages a text is looked for in, with the fuzzy candidates ranked among them. */
@@ -200,20 +229,23 @@ function rankByGrams(passages: readonly Prepared[], folded: string, max: number)
 type Found = Omit<QuoteVerdict, 'checked' | 'parts' | 'elsewhere'>;
 
 async function findLevel(scopeFor: ScopeOf, quote: string, s: Settings, fuzzy: boolean): Promise<Found> {
+  await s.budget.pause();
   const scoped = await scopeFor(quote);
-  const exact = exactMatches(scoped.passages, quote, s.maxMatches);
+  await s.budget.pause();
+  const exact = exactMatches(scoped.passages, quote, s.maxMatches, s.budget);
   if (exact.length > 0) return { level: 'exact', similarity: 1, matches: exact };
   const { folded } = foldWithMap(quote);
   if (folded.length === 0) return { level: 'not_found', similarity: 0, matches: [] };
-  let normalized = foldedMatches(scoped, folded, s.maxMatches, false);
-  if (normalized.length === 0) normalized = foldedMatches(scoped, folded, s.maxMatches, true);
+  let normalized = foldedMatches(scoped, folded, s.maxMatches, false, s.budget);
+  if (normalized.length === 0) normalized = foldedMatches(scoped, folded, s.maxMatches, true, s.budget);
   if (normalized.length > 0) {
     // Verbatim across a paragraph break (only the whitespace between the paragraphs differs) is exact.
     const verbatim = normalized.filter((m) => m.continued !== undefined && verbatimAcross(quote, [m, ...m.continued]));
     return verbatim.length > 0 ? { level: 'exact', similarity: 1, matches: verbatim } : { level: 'normalized', similarity: 1, matches: normalized };
   }
   if (!fuzzy) return { level: 'not_found', similarity: 0, matches: [] };
-  const partial = partialMatches(scoped.ranked, scoped.crossing, folded);
+  await s.budget.pause();
+  const partial = partialMatches(scoped.ranked, scoped.crossing, folded, s.budget);
   const best = partial[0]?.similarity ?? 0;
   if (best >= s.threshold) return { level: 'partial', similarity: best, matches: partial.filter((m) => m.similarity >= s.threshold) };
   return { level: 'not_found', similarity: best, matches: [] };

@@ -106,7 +106,7 @@ export class Searcher {
     const candidates = ranked.map((r) => ({ ...r, passage: byOrd[r.ord] as StoredPassage })).filter((c) => c.passage.kind !== 'title');
     const groups = groupNearDuplicates(
       candidates.map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text })),
-      { fingerprintOf: (c) => this.fingerprintOf(c.passage.id, c.text) },
+      { fingerprintOf: (c) => this.fingerprintOf(c.passage.id, c.text), maxGroups: k },
     );
     const results = await Promise.all(groups.slice(0, k).map((g) => this.hit(g.head.passage, g.head.score, g.also.map((a) => a.passage.id))));
     return { mode, requestedMode, results, ...(notice ? { notice } : {}) };

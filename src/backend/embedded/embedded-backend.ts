@@ -18,7 +18,7 @@ import type {
   VectorStats,
 } from '../backend.ts';
 import { compileFilter } from '../filter.ts';
-import { closestIds } from '../suggest.ts';
+import { IdSuggester } from '../suggest.ts';
 
 export class EmbeddedBackend implements SearchBackend {
   private readonly docs: Map<string, DocumentMeta>;
@@ -29,6 +29,8 @@ export class EmbeddedBackend implements SearchBackend {
   /** Document of each passage ordinal, as an index into `loaded.documents`. */
   private readonly docOrd: Int32Array;
   private quotes: QuoteLookup | null = null;
+  private suggester: IdSuggester | null = null;
+  private sortedDocs: DocumentMeta[] | null = null;
   private stats: Promise<VectorStats | null> | null = null;
 
   constructor(readonly loaded: LoadedIndex) {
@@ -93,14 +95,14 @@ export class EmbeddedBackend implements SearchBackend {
 
   async listDocuments(opts: { cursor?: string; limit: number; filter?: PassageFilter }): Promise<DocumentPage> {
     const filter = compileFilter(opts.filter);
-    const matching = this.loaded.documents.filter(
-      (d) => !filter || (filter.document(d) && (!filter.languages || filter.languages.has(d.lang))),
-    );
+    // Sorted once per snapshot, not once per page: reading 1,000 pages must not sort 1,000 times.
+    this.sortedDocs ??= [...this.loaded.documents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const sorted = filter
+      ? this.sortedDocs.filter((d) => filter.document(d) && (!filter.languages || filter.languages.has(d.lang)))
+      : this.sortedDocs;
     // Ids are sorted (code units), so "after this id" stays meaningful across a reindex.
-    const sorted = [...matching].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : null;
-    const from = after === null ? 0 : sorted.findIndex((d) => d.id > after);
-    const start = from < 0 ? sorted.length : from;
+    const start = after === null ? 0 : firstAfter(sorted, after);
     const page = sorted.slice(start, start + Math.max(0, opts.limit));
     const last = page.at(-1);
     const more = start + page.length < sorted.length;
@@ -123,7 +125,8 @@ export class EmbeddedBackend implements SearchBackend {
   }
 
   async suggestIds(id: string, limit: number): Promise<string[]> {
-    return closestIds(this.docIds, id, limit);
+    this.suggester ??= new IdSuggester(this.docIds);
+    return this.suggester.similar(id, limit);
   }
 
   quoteCandidates(query: QuoteCandidateQuery): Promise<QuoteCandidates> {
@@ -190,6 +193,18 @@ export class EmbeddedBackend implements SearchBackend {
     });
     return { dimension: dim, languages };
   }
+}
+
+/** Position of the first document whose id sorts after `id` (binary search). */
+function firstAfter(sorted: readonly DocumentMeta[], id: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid]?.id ?? '') <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function encodeCursor(id: string): string {

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { cleanId, parseCitation, unknownDocumentMessage } from './index-view.ts';
 import { documentInfo } from './list-documents.ts';
 import {
-  MAX_ID_CHARS,
-  SOURCE_TEXT_NOTE,
   documentInfoSchema,
+  idText,
+  inlineText,
+  MAX_ID_CHARS,
   passageFields,
   passageShape,
   quoteBlock,
+  SOURCE_TEXT_NOTE,
   toolError,
   toolResult,
   withView,
@@ -73,16 +75,16 @@ export function registerGetDocumentTool(server: McpServer, ctx: ToolContext): vo
         const total = meta.passageCount;
         const totalPages = Math.max(1, Math.ceil(total / args.page_size));
         if (args.page > totalPages) {
-          return toolError(`get_document: page ${args.page} is past the last page (${totalPages}) of ${id} at page_size ${args.page_size}.`);
+          return toolError(`get_document: page ${args.page} is past the last page (${totalPages}) of ${idText(id)} at page_size ${args.page_size}.`);
         }
         const from = (args.page - 1) * args.page_size;
         const passages = (await view.backend.passagesOf(id, { start: from, end: from + args.page_size })).map(passageFields);
         const structured = { document: documentInfo(meta), page: args.page, page_size: args.page_size, total_pages: totalPages, passages };
         const lines = [
-          `${meta.id}: «${meta.title}»; page ${args.page} of ${totalPages}, passages ${from + 1}–${from + passages.length} of ${total}.`,
+          `${idText(meta.id)}: «${inlineText(meta.title)}»; page ${args.page} of ${totalPages}, passages ${from + 1}–${from + passages.length} of ${total}.`,
           SOURCE_TEXT_NOTE,
         ];
-        for (const p of passages) lines.push('', `[${p.citation}] ${p.kind}`, quoteBlock(p.text));
+        for (const p of passages) lines.push('', `[${idText(p.citation)}] ${p.kind}`, quoteBlock(p.text));
         if (args.page < totalPages) lines.push('', `Next page: get_document with page ${args.page + 1}.`);
         return toolResult(structured, lines.join('\n'));
       }),

@@ -4,14 +4,16 @@ import { z } from 'zod';
 import type { StoredPassage } from '../../types.ts';
 import { cleanId, unknownCitationMessage, type IndexView } from './index-view.ts';
 import {
-  MAX_ID_CHARS,
-  SOURCE_TEXT_NOTE,
   documentRef,
   documentRefShape,
+  idText,
+  inlineText,
   languageSchema,
+  MAX_ID_CHARS,
   passageFields,
   passageShape,
   quoteBlock,
+  SOURCE_TEXT_NOTE,
   toolError,
   toolResult,
   withView,
@@ -107,10 +109,10 @@ function render(passages: readonly PassageOut[]): string {
   const lines = [SOURCE_TEXT_NOTE];
   for (const p of passages) {
     const source = [p.outlet, p.published].filter(Boolean).join(', ');
-    lines.push('', `[${p.citation}] «${p.title}»${source ? ` («${source}»)` : ''}; ${p.language}, ${p.kind}, chars ${p.start}–${p.end}`);
-    for (const n of p.before) lines.push(`  before [${n.citation}]:`, quoteBlock(n.text, '  '));
+    lines.push('', `[${idText(p.citation)}] «${inlineText(p.title)}»${source ? ` («${inlineText(source)}»)` : ''}; ${p.language}, ${p.kind}, chars ${p.start}–${p.end}`);
+    for (const n of p.before) lines.push(`  before [${idText(n.citation)}]:`, quoteBlock(n.text, '  '));
     lines.push(quoteBlock(p.text));
-    for (const n of p.after) lines.push(`  after [${n.citation}]:`, quoteBlock(n.text, '  '));
+    for (const n of p.after) lines.push(`  after [${idText(n.citation)}]:`, quoteBlock(n.text, '  '));
   }
   lines.push('', 'Next: verify_quote before quoting; cite as [citation].');
   return lines.join('\n');

@@ -4,6 +4,7 @@
 import type { SearchBackend } from '../../backend/backend.ts';
 import type { Searcher } from '../../search/searcher.ts';
 import type { DocumentMeta } from '../../types.ts';
+import { idText } from './shared.ts';
 
 export interface IndexView {
   readonly searcher: Searcher;
@@ -17,21 +18,34 @@ export function viewOf(searcher: Searcher): IndexView {
 /** Page size when a tool needs every document (list_documents, the resource list). */
 const LIST_PAGE = 1000;
 
-/** Every document, sorted by id, read page by page. */
-export async function allDocuments(view: IndexView): Promise<DocumentMeta[]> {
-  const out: DocumentMeta[] = [];
+/** The documents, sorted by id, a page at a time (a caller may stop early). */
+export async function* documentPages(view: IndexView): AsyncGenerator<DocumentMeta[]> {
   let cursor: string | undefined;
   do {
     const page = await view.backend.listDocuments({ limit: LIST_PAGE, ...(cursor !== undefined ? { cursor } : {}) });
-    out.push(...page.documents);
+    yield page.documents;
     cursor = page.nextCursor;
   } while (cursor !== undefined);
+}
+
+/** Every document, sorted by id, read page by page. */
+export async function allDocuments(view: IndexView): Promise<DocumentMeta[]> {
+  const out: DocumentMeta[] = [];
+  for await (const page of documentPages(view)) out.push(...page);
   return out;
 }
 
 /** Models often cite with brackets or spaces (`[doc#p3]`); ids never contain either at the ends. */
 export function cleanId(raw: string): string {
-  return raw.trim().replace(/^\[+|\]+$/gu, '').trim();
+  // Index arithmetic rather than /\]+$/u, which retries at every "]" of a long run.
+  let start = 0;
+  let end = raw.length;
+  const isSpace = (ch: string | undefined) => ch !== undefined && /\s/u.test(ch);
+  while (start < end && isSpace(raw[start])) start++;
+  while (end > start && isSpace(raw[end - 1])) end--;
+  while (start < end && raw[start] === '[') start++;
+  while (end > start && raw[end - 1] === ']') end--;
+  return raw.slice(start, end).trim();
 }
 
 const CITATION = /^(.*)#p(\d+)(?:\.(\d+))?$/u;
@@ -90,10 +104,10 @@ export async function suggestCitations(view: IndexView, id: string): Promise<str
 export async function unknownCitationMessage(view: IndexView, id: string): Promise<string> {
   const suggestions = await suggestCitations(view, id);
   const parsed = parseCitation(id);
-  const head = !parsed && (await view.backend.document(id)) ? `"${id}" is a document id, not a citation id` : `unknown citation id "${id}"`;
+  const head = !parsed && (await view.backend.document(id)) ? `"${idText(id)}" is a document id, not a citation id` : `unknown citation id "${idText(id)}"`;
   const hint =
     suggestions.length > 0
-      ? `; did you mean ${suggestions.join(', ')}?`
+      ? `; did you mean ${suggestions.map(idText).join(', ')}?`
       : '; no similar id exists in this index. Citation ids come from search results or get_document, e.g. report.txt#p3.';
   return `${head}${hint}`;
 }
@@ -101,6 +115,6 @@ export async function unknownCitationMessage(view: IndexView, id: string): Promi
 /** The error for an unknown document id, with the closest ids. */
 export async function unknownDocumentMessage(view: IndexView, id: string): Promise<string> {
   const similar = await similarDocuments(view, id);
-  const hint = similar.length > 0 ? ` Did you mean ${similar.join(', ')}?` : '';
-  return `unknown document id "${id}".${hint} Call list_documents for every document id.`;
+  const hint = similar.length > 0 ? ` Did you mean ${similar.map(idText).join(', ')}?` : '';
+  return `unknown document id "${idText(id)}".${hint} Call list_documents for every document id.`;
 }

@@ -4,7 +4,20 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { SearchResponse } from '../../types.ts';
 import { cleanId, unknownDocumentMessage } from './index-view.ts';
-import { MAX_ID_CHARS, SOURCE_TEXT_NOTE, documentRefShape, languageSchema, plural, quoteBlock, toolError, toolResult, withView, type ToolContext } from './shared.ts';
+import {
+  documentRefShape,
+  idText,
+  inlineText,
+  languageSchema,
+  MAX_ID_CHARS,
+  plural,
+  quoteBlock,
+  SOURCE_TEXT_NOTE,
+  toolError,
+  toolResult,
+  withView,
+  type ToolContext,
+} from './shared.ts';
 
 export const MAX_QUERY_CHARS = 1000;
 export const MAX_VARIANTS = 5;
@@ -144,8 +157,8 @@ function render(out: SearchOutput): string {
   out.results.forEach((r, i) => {
     const source = [r.outlet, r.published].filter(Boolean).join(', ');
     // Titles and outlets are article text too: kept inside «» so they read as data.
-    lines.push(`${i + 1}. [${r.citation}] «${r.title}»${source ? ` («${source}»)` : ''}; ${r.language}, score ${r.score}`);
-    if (r.also_in.length > 0) lines.push(`   also in: ${r.also_in.map((c) => `[${c}]`).join(' ')}`);
+    lines.push(`${i + 1}. [${idText(r.citation)}] «${inlineText(r.title)}»${source ? ` («${inlineText(source)}»)` : ''}; ${r.language}, score ${r.score}`);
+    if (r.also_in.length > 0) lines.push(`   also in: ${r.also_in.map((c) => `[${idText(c)}]`).join(' ')}`);
     lines.push(quoteBlock(r.text, '   '));
   });
   lines.push('', 'Next: get_passage for context, verify_quote before quoting, cite as [citation].');

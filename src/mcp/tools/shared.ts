@@ -2,7 +2,9 @@
 // document metadata, and the framing that marks article text as quoted data in text renderings.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { escapeUnsafeIdChars } from '../../corpus/names.ts';
 import type { DocumentMeta, StoredPassage } from '../../types.ts';
+import { BudgetExceededError, workBudget, type WorkBudget } from '../../util/budget.ts';
 import type { IndexHandle } from '../index-handle.ts';
 import { viewOf, type IndexView } from './index-view.ts';
 
@@ -112,12 +114,53 @@ export function toolError(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
 
+/**
+ * Everything a reader may take for the end of a line: CR, LF, VT, FF, NEL and the Unicode line
+ * and paragraph separators. Splitting on fewer lets an article line after U+2028 escape the marking.
+ */
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/u;
+const LINE_BREAKS = new RegExp(LINE_BREAK.source, 'gu');
+
 /** Article text as a markdown block quote, line by line, so it reads as quoted data. */
 export function quoteBlock(text: string, indent = ''): string {
   return text
-    .split(/\r\n|\r|\n/u)
+    .split(LINE_BREAK)
     .map((line) => `${indent}> ${line}`)
     .join('\n');
+}
+
+/**
+ * Article text shown inside a line (titles, outlets in «»): line breaks become spaces and
+ * control or bidi override characters visible escapes, so it cannot start a line of its own
+ * or reorder the line it sits in.
+ */
+export function inlineText(text: string): string {
+  return escapeUnsafeIdChars(text.replace(LINE_BREAKS, ' ').replace(/\t/gu, ' '));
+}
+
+/** Longest stretch of a client-sent id echoed back in an error; the rest is counted, not repeated. */
+const MAX_ECHOED_ID = 120;
+
+/**
+ * An id as text renderings show it: unsafe characters escaped (ids from older indexes or from
+ * the client may hold them) and, when long, cut with its length stated.
+ */
+export function idText(id: string): string {
+  if (id.length <= MAX_ECHOED_ID) return escapeUnsafeIdChars(id);
+  // (Never cut between the two halves of a surrogate pair.)
+  const cut = /[\ud800-\udbff]/u.test(id[MAX_ECHOED_ID - 1] ?? '') ? MAX_ECHOED_ID - 1 : MAX_ECHOED_ID;
+  return escapeUnsafeIdChars(`${id.slice(0, cut)}… (${id.length} characters)`);
+}
+
+/**
+ * Wall-clock work allowed to one request whose work grows with its input or the corpus: past it,
+ * the request ends with an error saying what to shorten, so no client holds the server for long.
+ */
+export const REQUEST_BUDGET_MS = 1000;
+
+/** A request's budget; `shorten` tells the model how to ask for less. */
+export function requestBudget(tool: string, shorten: string): WorkBudget {
+  return workBudget({ ms: REQUEST_BUDGET_MS, message: `${tool} stopped: the request needs more than its ${REQUEST_BUDGET_MS / 1000} s of work; ${shorten}` });
 }
 
 /**
@@ -129,6 +172,10 @@ export async function guarded(ctx: ToolContext, tool: string, run: () => Promise
     return await run();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof BudgetExceededError) {
+      ctx.log(`tool ${tool} over budget: ${message}`);
+      return toolError(message);
+    }
     ctx.log(`tool ${tool} failed: ${message}`);
     return toolError(`${tool} failed: ${message}`);
   }

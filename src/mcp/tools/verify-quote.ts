@@ -2,10 +2,20 @@
 // pure (src/quote/verify.ts); this file scopes it, checks ids and renders the verdict.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { cleanQuote } from '../../quote/quote-text.ts';
-import { PARTIAL_THRESHOLD, verifyQuote, type QuoteMatch, type QuoteScope } from '../../quote/verify.ts';
+import { cleanQuote, splitQuote } from '../../quote/quote-text.ts';
+import { MAX_QUOTE_PARTS, PARTIAL_THRESHOLD, verifyQuote, type QuoteMatch, type QuoteScope } from '../../quote/verify.ts';
 import { cleanId, unknownCitationMessage, unknownDocumentMessage } from './index-view.ts';
-import { MAX_ID_CHARS, SOURCE_TEXT_NOTE, quoteBlock, toolError, toolResult, withView, type ToolContext } from './shared.ts';
+import {
+  idText,
+  MAX_ID_CHARS,
+  quoteBlock,
+  requestBudget,
+  SOURCE_TEXT_NOTE,
+  toolError,
+  toolResult,
+  withView,
+  type ToolContext,
+} from './shared.ts';
 
 export const MAX_QUOTE_CHARS = 2000;
 
@@ -16,7 +26,7 @@ const inputSchema = {
     .max(MAX_QUOTE_CHARS, `quote is longer than ${MAX_QUOTE_CHARS} characters: verify it sentence by sentence`)
     .describe(
       `The exact words you intend to quote, in the original language (1–${MAX_QUOTE_CHARS} characters). Surrounding quotation ` +
-        'marks and ellipses are ignored; line breaks or "…" inside split it into parts that are checked one by one.',
+        `marks and ellipses are ignored; line breaks or "…" inside split it into parts that are checked one by one (at most ${MAX_QUOTE_PARTS}).`,
     ),
   citation: z
     .string()
@@ -114,10 +124,19 @@ export function registerVerifyQuoteTool(server: McpServer, ctx: ToolContext): vo
           scope = { document };
           scopeOut = { kind: 'document', id: document };
         }
-        if (cleanQuote(args.quote).length === 0) {
+        const cleaned = cleanQuote(args.quote);
+        if (cleaned.length === 0) {
           return toolError('verify_quote: the quote is empty once quotation marks and ellipses are removed; send the words you want to attribute.');
         }
-        const verdict = await verifyQuote(view.backend, args.quote, scope ? { scope } : {});
+        const parts = splitQuote(cleaned).length;
+        if (parts > MAX_QUOTE_PARTS) {
+          return toolError(
+            `verify_quote: the quote has ${parts} parts (pieces between line breaks or ellipses); at most ${MAX_QUOTE_PARTS} are checked per call. ` +
+              'Verify each sentence you quote in its own call.',
+          );
+        }
+        const budget = requestBudget('verify_quote', 'verify one sentence at a time, and pass `citation` or `document` to search less text');
+        const verdict = await verifyQuote(view.backend, args.quote, { ...(scope ? { scope } : {}), budget });
         const structured: Output = {
           level: verdict.level,
           similarity: verdict.similarity,
@@ -136,7 +155,7 @@ export function registerVerifyQuoteTool(server: McpServer, ctx: ToolContext): vo
 type Output = z.infer<z.ZodObject<typeof outputSchema>>;
 
 function cites(m: QuoteMatch): string {
-  return [m, ...(m.continued ?? [])].map((s) => `[${s.citation}]`).join(' ');
+  return [m, ...(m.continued ?? [])].map((s) => `[${idText(s.citation)}]`).join(' ');
 }
 
 function wording(m: QuoteMatch): string {
@@ -151,7 +170,7 @@ const VERDICT: Record<Output['level'], string> = {
 };
 
 function render(out: Output): string {
-  const where = out.scope.kind === 'corpus' ? 'the whole corpus' : `${out.scope.kind} ${out.scope.id ?? ''}`;
+  const where = out.scope.kind === 'corpus' ? 'the whole corpus' : `${out.scope.kind} ${idText(out.scope.id ?? '')}`;
   const lines = [`${VERDICT[out.level]} (searched ${where}; similarity ${out.similarity})`];
   const list = (matches: readonly QuoteMatch[]) => {
     for (const m of matches) {
