@@ -34,7 +34,8 @@ export interface DuplicateGroup<T> {
 }
 
 export const DEDUP_DEFAULT_THRESHOLD = 0.6;
-const SHINGLE = 3;
+/** Words per shingle; the evidence view marks shared wording with the same unit. */
+export const SHINGLE_WORDS = 3;
 
 export interface Fingerprint {
   /** Folded words joined by spaces: exact comparison for texts too short to shingle. */
@@ -45,7 +46,7 @@ export interface Fingerprint {
 export function fingerprint(text: string): Fingerprint {
   const words = splitWords(foldText(text));
   const shingles = new Set<string>();
-  for (let i = 0; i + SHINGLE <= words.length; i++) shingles.add(words.slice(i, i + SHINGLE).join(' '));
+  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) shingles.add(words.slice(i, i + SHINGLE_WORDS).join(' '));
   return { words: words.join(' '), shingles };
 }
 

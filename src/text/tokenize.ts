@@ -9,6 +9,11 @@ export function splitWords(folded: string): string[] {
   return folded.match(WORD) ?? [];
 }
 
+/** Where the words of `splitWords` are: `[start, end)` of each in the folded text, in order. */
+export function wordRanges(folded: string): Array<[number, number]> {
+  return [...folded.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length]);
+}
+
 // Function words only (prepositions, conjunctions, pronouns, particles, copulas, question words):
 // they carry no topic, and dropping them keeps long queries from matching on "في" and "the".
 // Written in ordinary spelling and folded at load, so they follow any change to the folding.

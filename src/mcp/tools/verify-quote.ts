@@ -4,7 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { cleanQuote, splitQuote } from '../../quote/quote-text.ts';
 import { MAX_QUOTE_PARTS, PARTIAL_THRESHOLD, verifyQuote, type QuoteMatch, type QuoteScope } from '../../quote/verify.ts';
-import { cleanId, unknownCitationMessage, unknownDocumentMessage } from './index-view.ts';
+import { cleanId, unknownCitationMessage, unknownDocumentMessage, type IndexView } from './index-view.ts';
 import {
   idText,
   MAX_ID_CHARS,
@@ -62,7 +62,8 @@ const levelSchema = z
       `unified; partial: only a similar wording exists (similarity ≥ ${PARTIAL_THRESHOLD}); not_found: nothing similar enough.`,
   );
 
-const outputSchema = {
+/** The verdict's shape: verify_quote's output, and the `quote` of the evidence view. */
+export const verdictShape = {
   level: levelSchema,
   similarity: z.number().describe('1 for exact/normalized; the best similarity otherwise (0 when nothing comparable).'),
   threshold: z.number().describe('Minimum similarity for partial.'),
@@ -106,53 +107,66 @@ export function registerVerifyQuoteTool(server: McpServer, ctx: ToolContext): vo
       title: 'Verify a quote against the sources',
       description: DESCRIPTION,
       inputSchema,
-      outputSchema,
+      outputSchema: verdictShape,
       annotations: { title: 'Verify a quote against the sources', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
       withView(ctx, 'verify_quote', async (view) => {
-        const citation = args.citation !== undefined ? cleanId(args.citation) : undefined;
-        const document = args.document !== undefined ? cleanId(args.document) : undefined;
-        let scope: QuoteScope | undefined;
-        let scopeOut: Output['scope'] = { kind: 'corpus' };
-        if (citation !== undefined) {
-          if (!(await view.backend.passages([citation]))[0]) return toolError(`verify_quote: ${await unknownCitationMessage(view, citation)}`);
-          scope = { citation };
-          scopeOut = { kind: 'citation', id: citation };
-        } else if (document !== undefined) {
-          if (!(await view.backend.document(document))) return toolError(`verify_quote: ${await unknownDocumentMessage(view, document)}`);
-          scope = { document };
-          scopeOut = { kind: 'document', id: document };
-        }
-        const cleaned = cleanQuote(args.quote);
-        if (cleaned.length === 0) {
-          return toolError('verify_quote: the quote is empty once quotation marks and ellipses are removed; send the words you want to attribute.');
-        }
-        const parts = splitQuote(cleaned).length;
-        if (parts > MAX_QUOTE_PARTS) {
-          return toolError(
-            `verify_quote: the quote has ${parts} parts (pieces between line breaks or ellipses); at most ${MAX_QUOTE_PARTS} are checked per call. ` +
-              'Verify each sentence you quote in its own call.',
-          );
-        }
-        const budget = requestBudget('verify_quote', 'verify one sentence at a time, and pass `citation` or `document` to search less text');
-        const verdict = await verifyQuote(view.backend, args.quote, { ...(scope ? { scope } : {}), budget });
-        const structured: Output = {
-          level: verdict.level,
-          similarity: verdict.similarity,
-          threshold: PARTIAL_THRESHOLD,
-          checked: verdict.checked,
-          scope: scopeOut,
-          matches: verdict.matches,
-          ...(verdict.parts ? { parts: verdict.parts } : {}),
-          ...(verdict.elsewhere ? { elsewhere: verdict.elsewhere } : {}),
-        };
-        return toolResult(structured, render(structured));
+        const checked = await checkQuote(view, args);
+        return 'error' in checked ? toolError(`verify_quote: ${checked.error}`) : toolResult(checked, render(checked));
       }),
   );
 }
 
-type Output = z.infer<z.ZodObject<typeof outputSchema>>;
+export type QuoteVerdictOut = z.infer<z.ZodObject<typeof verdictShape>>;
+type Output = QuoteVerdictOut;
+
+/**
+ * The verdict verify_quote gives, or the reason it cannot give one (unknown id, empty quote, too
+ * many parts). The evidence view uses it too, so the page and the tool never disagree about a quote.
+ */
+export async function checkQuote(
+  view: IndexView,
+  args: { quote: string; citation?: string | undefined; document?: string | undefined },
+): Promise<Output | { error: string }> {
+  const citation = args.citation !== undefined ? cleanId(args.citation) : undefined;
+  const document = args.document !== undefined ? cleanId(args.document) : undefined;
+  let scope: QuoteScope | undefined;
+  let scopeOut: Output['scope'] = { kind: 'corpus' };
+  if (citation !== undefined) {
+    if (!(await view.backend.passages([citation]))[0]) return { error: await unknownCitationMessage(view, citation) };
+    scope = { citation };
+    scopeOut = { kind: 'citation', id: citation };
+  } else if (document !== undefined) {
+    if (!(await view.backend.document(document))) return { error: await unknownDocumentMessage(view, document) };
+    scope = { document };
+    scopeOut = { kind: 'document', id: document };
+  }
+  const cleaned = cleanQuote(args.quote);
+  if (cleaned.length === 0) {
+    return { error: 'the quote is empty once quotation marks and ellipses are removed; send the words you want to attribute.' };
+  }
+  const parts = splitQuote(cleaned).length;
+  if (parts > MAX_QUOTE_PARTS) {
+    return {
+      error:
+        `the quote has ${parts} parts (pieces between line breaks or ellipses); at most ${MAX_QUOTE_PARTS} are checked per call. ` +
+        'Verify each sentence you quote in its own call.',
+    };
+  }
+  const budget = requestBudget('verify_quote', 'verify one sentence at a time, and pass `citation` or `document` to search less text');
+  const verdict = await verifyQuote(view.backend, args.quote, { ...(scope ? { scope } : {}), budget });
+  return {
+    level: verdict.level,
+    similarity: verdict.similarity,
+    threshold: PARTIAL_THRESHOLD,
+    checked: verdict.checked,
+    scope: scopeOut,
+    matches: verdict.matches,
+    ...(verdict.parts ? { parts: verdict.parts } : {}),
+    ...(verdict.elsewhere ? { elsewhere: verdict.elsewhere } : {}),
+  };
+}
 
 function cites(m: QuoteMatch): string {
   return [m, ...(m.continued ?? [])].map((s) => `[${idText(s.citation)}]`).join(' ');
