@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   search: async () => (await import('./commands/search-command.ts')).searchCommand,
   serve: async () => (await import('./commands/serve-command.ts')).serveCommand,
   eval: async () => (await import('./commands/eval-command.ts')).evalCommand,
+  view: async () => (await import('./commands/view-command.ts')).viewCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -19,6 +20,7 @@ const SUMMARIES: Record<string, string> = {
   search: 'search the index from the command line',
   serve: 'start the MCP server (stdio, or Streamable HTTP with --http)',
   eval: 'measure retrieval quality on a query set',
+  view: 'show cited passages and quotes in a browser (a local web page)',
 };
 
 export function usage(): string {

@@ -150,6 +150,7 @@ describe('resources', () => {
       resources.map((r) => [r.uri, r.name, r.mimeType]),
       [
         ['sanad://status', 'status', 'application/json'],
+        ['ui://sanad/evidence.html', 'evidence view', 'text/html;profile=mcp-app'],
         ['sanad://document/ar-notice-injection.txt', 'ar-notice-injection.txt', 'text/markdown'],
         ['sanad://document/ar-water-plan.txt', 'ar-water-plan.txt', 'text/markdown'],
         ['sanad://document/ar-water-reprint.txt', 'ar-water-reprint.txt', 'text/markdown'],

@@ -7,6 +7,8 @@ import { DEFAULT_MAX_BYTES } from '../corpus/read.ts';
 import { startHttpServer, parseListen, type RunningHttpServer } from '../mcp/http.ts';
 import { embedderForServe, LiveIndex } from '../mcp/live-index.ts';
 import { createServer } from '../mcp/server.ts';
+import { createViewRoutes } from '../view/http-routes.ts';
+import { viewPageLoader } from '../view/page.ts';
 import { DEFAULT_DEBOUNCE_MS, watchCorpus, type CorpusWatcher } from '../mcp/watch.ts';
 import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, intFlag, parseFlags, PATH_HELP, PATH_OPTIONS, resolvePaths } from './cli-args.ts';
 
@@ -15,8 +17,9 @@ const HELP = `usage: sanad serve [--corpus DIR] [--index DIR] [--http [HOST:]POR
 
 Starts the MCP server over the index (built from the corpus first if there is none). By default
 it speaks MCP on stdin/stdout, for clients that launch it; with --http it serves Streamable HTTP
-at http://HOST:PORT/mcp (and GET /healthz). The embedding model loads in the background: searches
-are lexical until it is ready (a search waits up to 20 s for it first).
+at http://HOST:PORT/mcp, GET /healthz, and the evidence view at / (as \`sanad view\` does). The
+embedding model loads in the background: searches are lexical until it is ready (a search waits
+up to 20 s for it first).
 
 ${PATH_HELP}
   --http [HOST:]PORT  serve Streamable HTTP instead of stdio; HOST defaults to 127.0.0.1.
@@ -85,7 +88,8 @@ export const serveCommand = {
       progress: true,
     });
     const version = packageVersion();
-    const makeServer = () => createServer({ index: live, name: 'sanad', version, log });
+    const viewPage = viewPageLoader();
+    const makeServer = () => createServer({ index: live, name: 'sanad', version, log, viewPage });
     const status = live.status();
     log(`sanad ${version}: ${status.documents} documents, ${status.passages} passages (index ${status.version}, ${paths.indexDir})`);
 
@@ -111,6 +115,7 @@ export const serveCommand = {
         allowedHosts: values['allowed-host'] ?? [],
         ...(token ? { token } : {}),
         createMcpServer: makeServer,
+        view: createViewRoutes({ index: live, page: viewPage, log }),
         health: () => {
           const s = live.status();
           return { mode: s.mode, modelState: s.modelState, reindexing: s.reindexing, documents: s.documents };
@@ -118,6 +123,7 @@ export const serveCommand = {
         log,
       });
       log(`MCP over Streamable HTTP at ${http.url}${token ? ' (bearer token required)' : ''}`);
+      log(`evidence view at ${http.origin}/?citation=<id>${token ? ' (add #token=<SANAD_HTTP_TOKEN>)' : ''}`);
     } else {
       const server = makeServer();
       await server.connect(new StdioServerTransport());

@@ -1,13 +1,15 @@
-// `serve --http`: Streamable HTTP at /mcp, one MCP server per session. A local HTTP server is
-// reachable from any web page the user opens, so before anything else it refuses requests whose
-// Host or Origin names another site (DNS rebinding), optionally demands a bearer token, and caps
-// request bodies and open sessions. Plain node:http: the SDK transport does the protocol.
+// `serve --http`: Streamable HTTP at /mcp, one MCP server per session, and the evidence view's page
+// (`sanad view` serves the page alone). A local HTTP server is reachable from any web page the user
+// opens, so before anything else it refuses requests whose Host or Origin names another site (DNS
+// rebinding), optionally demands a bearer token, and caps request bodies and open sessions. Plain
+// node:http: the SDK transport does the protocol.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ViewRoutes } from '../view/http-routes.ts';
 
 export const MCP_PATH = '/mcp';
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
@@ -29,8 +31,10 @@ export interface HttpServeOptions {
   maxSessions?: number;
   /** Sessions without a request for this long are closed. */
   sessionIdleMs?: number;
-  /** A fresh MCP server for each new session. */
-  createMcpServer: () => McpServer;
+  /** A fresh MCP server for each new session; without it there is no MCP endpoint (`sanad view`). */
+  createMcpServer?: () => McpServer;
+  /** The evidence view's page and data routes (GET / and /api/evidence), when served. */
+  view?: ViewRoutes;
   /** Extra fields for GET /healthz (keep them free of paths and corpus text). */
   health?: () => Record<string, unknown>;
   log?: (line: string) => void;
@@ -39,6 +43,8 @@ export interface HttpServeOptions {
 export interface RunningHttpServer {
   /** e.g. http://127.0.0.1:3000/mcp */
   url: string;
+  /** e.g. http://127.0.0.1:3000 (the evidence view is at `${origin}/`) */
+  origin: string;
   host: string;
   port: number;
   sessionCount(): number;
@@ -190,6 +196,7 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
     if (sessions.size >= maxSessions) {
       return sendError(res, 503, `too many open MCP sessions (${maxSessions}); close one (DELETE ${MCP_PATH}) and retry`);
     }
+    if (!opts.createMcpServer) return sendError(res, 404, 'Not found: this server has no MCP endpoint');
     const server = opts.createMcpServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -210,19 +217,24 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (!policy?.host(req.headers.host)) return sendError(res, 403, 'Forbidden: Host header not allowed (add it with --allowed-host)');
     if (!policy.origin(req.headers.origin)) return sendError(res, 403, 'Forbidden: Origin not allowed');
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
     if (pathname === '/healthz') {
       if (req.method !== 'GET') return sendError(res, 405, 'use GET /healthz', { allow: 'GET' });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true, ...opts.health?.() }));
       return;
     }
-    if (pathname !== MCP_PATH) return sendError(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}`);
-    if (opts.token !== undefined && !tokenMatches(req.headers.authorization, opts.token)) {
+    const view = opts.view?.owns(pathname) ? opts.view : null;
+    if (!view && (pathname !== MCP_PATH || !opts.createMcpServer)) {
+      return sendError(res, 404, opts.createMcpServer ? `Not found: the MCP endpoint is ${MCP_PATH}` : 'Not found: open / for the evidence view');
+    }
+    if (opts.token !== undefined && (!view || view.needsToken(pathname)) && !tokenMatches(req.headers.authorization, opts.token)) {
       return sendError(res, 401, 'Unauthorized: send Authorization: Bearer <SANAD_HTTP_TOKEN>', {
         'www-authenticate': 'Bearer realm="sanad"',
       });
     }
+    if (view) return view.handle(req, res, url);
     if (req.method === 'POST') return handlePost(req, res);
     if (req.method === 'GET' || req.method === 'DELETE') {
       const id = req.headers['mcp-session-id'];
@@ -266,6 +278,7 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}${MCP_PATH}`,
+    origin: `http://${shownHost}:${port}`,
     host,
     port,
     sessionCount: () => sessions.size,

@@ -1,7 +1,8 @@
 // createServer: the MCP server over an index handle. Registers the tools (one file each under
-// tools/), the document and status resources and the cited_answer prompt. Nothing runs on import.
-// A server holds no index data of its own: every request reads the snapshot the handle currently
-// serves, so a hundred sessions cost one set of lookup tables.
+// tools/), the document and status resources, the evidence view (an MCP App) and the cited_answer
+// prompt. Nothing runs on import. A server holds no index data of its own: every request reads the
+// snapshot the handle currently serves, so a hundred sessions cost one set of lookup tables (and
+// one copy of the view's HTML when the caller passes one loader to every server).
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { IndexHandle } from './index-handle.ts';
 import { buildInstructions } from './instructions.ts';
@@ -15,6 +16,8 @@ import { registerReindexTool } from './tools/reindex.ts';
 import { registerSearchTool } from './tools/search.ts';
 import type { ToolContext } from './tools/shared.ts';
 import { registerVerifyQuoteTool } from './tools/verify-quote.ts';
+import { registerViewApp } from './view-app.ts';
+import { viewPageLoader, type ViewPage } from '../view/page.ts';
 
 export interface ServerDeps {
   index: IndexHandle;
@@ -22,6 +25,8 @@ export interface ServerDeps {
   version?: string;
   /** Log lines (stderr in the CLI: stdout belongs to the protocol). */
   log?: (line: string) => void;
+  /** The evidence view's HTML; pass one loader to every server of a process so it is read once. */
+  viewPage?: () => Promise<ViewPage>;
 }
 
 export function createServer(deps: ServerDeps): McpServer {
@@ -48,6 +53,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerReindexTool(server, ctx);
   registerIndexStatusTool(server, ctx);
   registerResources(server, ctx);
+  registerViewApp(server, ctx, deps.viewPage ?? viewPageLoader());
   registerPrompts(server);
   return server;
 }

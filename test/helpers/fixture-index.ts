@@ -3,6 +3,7 @@
 // call reindex without touching the fixtures.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,11 @@ import { Searcher } from '../../src/search/searcher.ts';
 import { openEmbeddedSnapshot } from '../../src/backend/embedded/open.ts';
 
 export const FIXTURE_CORPUS = fileURLToPath(new URL('../fixtures/mcp-corpus/', import.meta.url));
+
+/** What a host that renders MCP Apps declares when it connects. */
+export const MCP_APPS_CAPABILITIES: ClientCapabilities = {
+  extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: ['text/html;profile=mcp-app'] } },
+};
 
 export interface FixtureIndex {
   handle: IndexHandle;
@@ -77,11 +83,11 @@ export interface Connected {
 }
 
 /** A real SDK client talking to `createServer` over an in-memory transport pair. */
-export async function connectClient(index: IndexHandle): Promise<Connected> {
+export async function connectClient(index: IndexHandle, capabilities: ClientCapabilities = {}): Promise<Connected> {
   const logs: string[] = [];
   const server = createServer({ index, name: 'sanad-test', version: '9.9.9', log: (line) => logs.push(line) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'sanad-test-client', version: '1.0.0' });
+  const client = new Client({ name: 'sanad-test-client', version: '1.0.0' }, { capabilities });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
   // The client validates structuredContent against the output schemas it learnt from listTools.
   await client.listTools();

@@ -2,6 +2,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { StoredPassage } from '../../types.ts';
+import { VIEW_TOOL_META } from '../view-link.ts';
 import { cleanId, unknownCitationMessage, type IndexView } from './index-view.ts';
 import {
   documentRef,
@@ -71,6 +72,7 @@ export function registerGetPassageTool(server: McpServer, ctx: ToolContext): voi
       description: DESCRIPTION,
       inputSchema,
       outputSchema,
+      _meta: VIEW_TOOL_META,
       annotations: { title: 'Read passages by citation id', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

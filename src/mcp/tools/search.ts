@@ -2,6 +2,7 @@
 // same wording in other outlets, in the mode that actually ranked them.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { VIEW_TOOL_META } from '../view-link.ts';
 import type { SearchResponse } from '../../types.ts';
 import { cleanId, unknownDocumentMessage } from './index-view.ts';
 import {
@@ -100,6 +101,7 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
       description: DESCRIPTION,
       inputSchema,
       outputSchema,
+      _meta: VIEW_TOOL_META,
       annotations: { title: 'Search the news corpus', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>

@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { cleanQuote, splitQuote } from '../../quote/quote-text.ts';
 import { MAX_QUOTE_PARTS, PARTIAL_THRESHOLD, verifyQuote, type QuoteMatch, type QuoteScope } from '../../quote/verify.ts';
+import { VIEW_TOOL_META } from '../view-link.ts';
 import { cleanId, unknownCitationMessage, unknownDocumentMessage, type IndexView } from './index-view.ts';
 import {
   idText,
@@ -108,6 +109,7 @@ export function registerVerifyQuoteTool(server: McpServer, ctx: ToolContext): vo
       description: DESCRIPTION,
       inputSchema,
       outputSchema: verdictShape,
+      _meta: VIEW_TOOL_META,
       annotations: { title: 'Verify a quote against the sources', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
