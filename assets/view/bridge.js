@@ -65,8 +65,9 @@ function notifySize() {
   sizeQueued = true;
   requestAnimationFrame(() => {
     sizeQueued = false;
+    // The body's own height: the root element is never shorter than the frame, so it cannot shrink.
     const width = Math.ceil(document.documentElement.scrollWidth);
-    const height = Math.ceil(document.documentElement.scrollHeight);
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
     const key = `${width}x${height}`;
     if (key === lastSize) return;
     lastSize = key;
@@ -75,7 +76,6 @@ function notifySize() {
 }
 
 /** Host theme, fonts aside (ours render Arabic and Persian), and display modes. */
-
 function applyHostContext(/** @type {any} */ ctx) {
   if (!isObj(ctx)) return;
   if (ctx.theme === 'dark' || ctx.theme === 'light') document.documentElement.setAttribute('data-theme', ctx.theme);
@@ -87,7 +87,7 @@ function applyHostContext(/** @type {any} */ ctx) {
   }
   if (Array.isArray(ctx.availableDisplayModes)) state.displayModes = ctx.availableDisplayModes.filter((/** @type {unknown} */ m) => typeof m === 'string');
   if (typeof ctx.locale === 'string') setLocale(ctx.locale);
-  if (isObj(ctx.toolInfo) && isObj(ctx.toolInfo.tool) && typeof ctx.toolInfo.tool.name === 'string') state.context = ctx.toolInfo.tool.name;
+  if (isObj(ctx.toolInfo) && isObj(ctx.toolInfo.tool) && typeof ctx.toolInfo.tool.name === 'string') state.tool = ctx.toolInfo.tool.name;
 }
 
 function onToolResult(/** @type {any} */ result) {
@@ -97,8 +97,7 @@ function onToolResult(/** @type {any} */ result) {
     render();
     return;
   }
-  const query = str(state.args.query);
-  if (query) state.context = state.context ? `${state.context}: ${query}` : query;
+  state.query = str(state.args.query) || '';
   state.items = itemsFromResult(result.structuredContent, state.args);
   if (!state.items.length) {
     state.message = t.nothing;

@@ -5,7 +5,7 @@
 const LABELS = {
   en: {
     loading: 'Loading…', cited: 'cited', current: 'current', outlet: 'Outlet', published: 'Published', language: 'Language',
-    document: 'Document', passages: 'passages', passageOf: (/** @type {string} */ a, /** @type {string} */ b) => `passage ${a} of ${b}`,
+    document: 'Document', passages: (/** @type {string} */ n) => `${n} passages`,
     reprints: 'Same wording in other documents', noReprints: 'No reprint of this passage in other documents.',
     legend: 'Underlined: wording shared with the cited passage.', open: 'Open in its article',
     prev: '↑ Previous paragraph', next: 'Next paragraph ↓', earlier: 'Show earlier paragraphs', later: 'Show later paragraphs',
@@ -20,7 +20,7 @@ const LABELS = {
   },
   ar: {
     loading: 'جارٍ التحميل…', cited: 'مُستشهَد بها', current: 'الحالية', outlet: 'المصدر', published: 'تاريخ النشر', language: 'اللغة',
-    document: 'الوثيقة', passages: 'فقرات', passageOf: (/** @type {string} */ a, /** @type {string} */ b) => `الفقرة ${a} من ${b}`,
+    document: 'الوثيقة', passages: (/** @type {string} */ n) => `عدد الفقرات: ${n}`,
     reprints: 'النص نفسه في وثائق أخرى', noReprints: 'لا توجد إعادة نشر لهذه الفقرة في وثائق أخرى.',
     legend: 'المسطَّر: صياغة مشتركة مع الفقرة المستشهد بها.', open: 'افتحها في مقالها',
     prev: '↑ الفقرة السابقة', next: 'الفقرة التالية ↓', earlier: 'اعرض الفقرات السابقة', later: 'اعرض الفقرات اللاحقة',
@@ -35,7 +35,7 @@ const LABELS = {
   },
   fa: {
     loading: 'در حال بارگذاری…', cited: 'استنادشده', current: 'کنونی', outlet: 'منبع', published: 'تاریخ انتشار', language: 'زبان',
-    document: 'سند', passages: 'بند', passageOf: (/** @type {string} */ a, /** @type {string} */ b) => `بند ${a} از ${b}`,
+    document: 'سند', passages: (/** @type {string} */ n) => `${n} بند`,
     reprints: 'همین متن در اسناد دیگر', noReprints: 'بازنشری از این بند در اسناد دیگر نیست.',
     legend: 'خط‌کشیده: عبارت مشترک با بند استنادشده.', open: 'باز کردن در متن خبر',
     prev: '↑ بند قبلی', next: 'بند بعدی ↓', earlier: 'نمایش بندهای قبلی', later: 'نمایش بندهای بعدی',

@@ -27,7 +27,9 @@ const state = {
   selected: 0,
   /** @type {any} */ evidence: null,
   /** @type {string | null} */ current: null,
-  /** @type {string} */ context: '',
+  /** The tool whose result is shown, and its query (app mode). */
+  tool: '',
+  query: '',
   /** @type {string | null} */ message: null,
   /** @type {string | null} */ failure: null,
   loading: false,

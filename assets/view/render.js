@@ -23,8 +23,11 @@ function bar() {
   const full = state.mode === 'app' && state.displayModes.includes('fullscreen')
     ? button(t.fullscreen, () => void bridge.request('ui/request-display-mode', { mode: 'fullscreen' }).catch(() => undefined))
     : null;
-  if (!state.context && !chips && !full) return null;
-  return h('header', { class: 'bar', dir: uiDir() }, [state.context ? h('span', { class: 'context' }, [iso(state.context)]) : null, chips, full]);
+  const context = state.tool || state.query
+    ? h('span', { class: 'context' }, [state.tool, state.tool && state.query ? ': ' : '', state.query ? iso(state.query) : null])
+    : null;
+  if (!context && !chips && !full) return null;
+  return h('header', { class: 'bar', dir: uiDir() }, [context, chips, full]);
 }
 
 function body() {
@@ -35,13 +38,12 @@ function body() {
   if (!e) return h('p', { class: 'status', dir: uiDir() }, [t.loading]);
   const doc = e.document;
   const cited = e.passages.find((/** @type {any} */ p) => p.citation === e.citation);
-  const position = e.window.first + e.passages.findIndex((/** @type {any} */ p) => p.citation === state.current) + 1;
   const meta = h('ul', { class: 'meta', dir: uiDir() }, [
     doc.outlet ? h('li', {}, [h('span', { class: 'label' }, [t.outlet]), iso(doc.outlet)]) : null,
     doc.published ? h('li', { title: doc.published }, [h('span', { class: 'label' }, [t.published]), iso(formatDate(doc.published))]) : null,
     h('li', { title: doc.language }, [h('span', { class: 'label' }, [t.language]), iso(languageName(doc.language))]),
     h('li', {}, [h('span', { class: 'label' }, [t.document]), iso(doc.id, 'ltr')]),
-    position > 0 ? h('li', {}, [t.passageOf(num(position), num(e.window.total))]) : null,
+    h('li', {}, [t.passages(num(e.window.total))]),
   ]);
   const head = h('section', { class: 'doc-head' }, [h('h1', { dir: 'auto', lang: doc.language }, [doc.title]), meta]);
   const columns = h('div', { class: `columns${e.reprints.length ? ' with-reprints' : ''}` }, [article(e, cited), reprints(e)]);
