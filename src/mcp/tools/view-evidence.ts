@@ -4,7 +4,7 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { buildEvidence, EvidenceError, evidenceShape, MAX_WINDOW, quoteScopeSchema } from '../../view/evidence.ts';
-import { MAX_ID_CHARS, plural, toolError, toolResult, withView, type ToolContext } from './shared.ts';
+import { idText, MAX_ID_CHARS, plural, toolError, toolResult, withView, type ToolContext } from './shared.ts';
 import { MAX_QUOTE_CHARS } from './verify-quote.ts';
 import { VIEW_URI } from '../view-link.ts';
 
@@ -64,7 +64,7 @@ export function registerViewEvidenceTool(server: McpServer, ctx: ToolContext): R
           });
           const { document: doc, window } = evidence;
           const text = [
-            `${evidence.citation} in «${doc.title}»: passages ${window.first + 1}–${window.first + evidence.passages.length} of ${window.total}`,
+            `${idText(evidence.citation)} in «${doc.title}»: passages ${window.first + 1}–${window.first + evidence.passages.length} of ${window.total}`,
             evidence.quote ? `; quote ${evidence.quote.level}` : '',
             `; ${plural(evidence.reprints.length, 'reprint')}.`,
           ].join('');
