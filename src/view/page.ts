@@ -20,7 +20,11 @@ export interface ViewPage {
 /** The view's script files, in the order they run (main.js starts the view). */
 const SCRIPTS = ['labels.js', 'dom.js', 'bridge.js', 'render.js', 'main.js'];
 
-const FONT_PACKAGE = '@fontsource-variable/vazirmatn';
+/** Every file of assets/view/ the page is made of: the package must ship them all. */
+export const VIEW_ASSETS = ['view.html', 'view.css', ...SCRIPTS].map((name) => `assets/view/${name}`);
+
+/** A runtime dependency: the font travels with the package, licence (SIL OFL 1.1) included. */
+export const FONT_PACKAGE = '@fontsource-variable/vazirmatn';
 /** The subsets the view needs and the code points each serves (as the font package declares them). */
 const FONT_SUBSETS = [
   {
