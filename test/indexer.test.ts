@@ -10,6 +10,7 @@ import { createTransformersEmbedder } from '../src/embed/transformers.ts';
 import { buildIndex } from '../src/indexer/build-index.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
+import { holdVersion } from '../src/store/holds.ts';
 import { loadIndex } from '../src/store/index-store.ts';
 import { IndexFormatError, IndexVersionError } from '../src/store/manifest.ts';
 import { NORMALIZER_VERSION } from '../src/text/normalize.ts';
@@ -91,10 +92,33 @@ describe('incremental rebuild', () => {
     const embedder = createFakeEmbedder();
     for (let i = 0; i < 4; i++) {
       await writeFile(path.join(dirs.corpusDir, 'counter.txt'), `عداد\nهذا هو الإصدار رقم ${i} من الملف التجريبي.\n`);
-      await buildIndex({ ...dirs, embedder });
+      await buildIndex({ ...dirs, embedder, pruneGraceMs: 0 });
     }
     const versions = (await readdir(dirs.indexDir)).filter((n) => n.startsWith('v-'));
     assert.equal(versions.length, 2);
+  });
+
+  test('quick publishes keep what a reader may still be opening: recent versions and held ones', async () => {
+    const dirs = await freshCorpus('prune-held');
+    const embedder = createFakeEmbedder();
+    const publish = async (i: number, pruneGraceMs?: number) => {
+      await writeFile(path.join(dirs.corpusDir, 'counter.txt'), `عداد\nهذا هو الإصدار رقم ${i} من الملف التجريبي.\n`);
+      return buildIndex({ ...dirs, embedder, ...(pruneGraceMs !== undefined ? { pruneGraceMs } : {}) });
+    };
+    const first = await publish(0);
+    // A reader read CURRENT and is opening the first version when two more builds publish.
+    const hold = await holdVersion(dirs.indexDir, first.version);
+    await publish(1, 0);
+    await publish(2, 0);
+    const versions = () => readdir(dirs.indexDir).then((names) => names.filter((n) => n.startsWith('v-')).sort());
+    assert.ok((await versions()).includes(first.version));
+    await hold.release();
+    await publish(3, 0);
+    assert.ok(!(await versions()).includes(first.version));
+    // Without holds, versions replaced within the grace period stay.
+    await publish(4);
+    await publish(5);
+    assert.equal((await versions()).length, 4);
   });
 });
 

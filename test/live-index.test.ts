@@ -7,7 +7,7 @@ import { createFakeEmbedder } from '../src/embed/fake.ts';
 import { buildIndex } from '../src/indexer/build-index.ts';
 import { LiveIndex, MODEL_LOADING_NOTICE, VECTORS_PENDING_NOTICE } from '../src/mcp/live-index.ts';
 import { IndexLockedError } from '../src/store/lock.ts';
-import { corruptCurrent, countingBuild, EXTRA, gate, makeCorpus, slowModel, slowPassages, type TempCorpus } from './helpers/serve-fixture.ts';
+import { corruptCurrent, countingBuild, EXTRA, gate, makeCorpus, slowModel, slowPassages, waitFor, type TempCorpus } from './helpers/serve-fixture.ts';
 
 const open: LiveIndex[] = [];
 const corpora: TempCorpus[] = [];
@@ -173,12 +173,14 @@ describe('LiveIndex with a damaged index', () => {
 });
 
 describe('LiveIndex and the writer lock', () => {
-  test('a second LiveIndex whose reindex meets the lock reports it and keeps answering', async () => {
+  test('a second LiveIndex whose reindex meets the lock reports it, keeps answering, and reloads when the winner publishes', async () => {
     const c = await builtCorpus();
     const release = gate();
     const embedding = gate();
     const first = await openLive(c, { embedder: slowPassages(createFakeEmbedder(), release.wait, embedding.open) });
-    const second = await openLive(c);
+    const logs: string[] = [];
+    const second = await openLive(c, { lockPollMs: 20 }, logs);
+    const before = second.status().version;
     await writeFile(path.join(c.corpusDir, EXTRA.name), EXTRA.text);
 
     const building = first.reindex();
@@ -190,19 +192,24 @@ describe('LiveIndex and the writer lock', () => {
         return true;
       });
       const status = second.status();
-      assert.match(status.lastReindexError ?? '', /^reindex skipped: the index at .* is being rebuilt by another sanad process \(pid \d+ .*; searches keep answering from version v-/);
+      assert.match(
+        status.lastReindexError ?? '',
+        /^reindex postponed: the index at .* is being rebuilt by another sanad process \(pid \d+ .*; searches keep answering from version v-.*, and this server rebuilds and reloads once that build ends$/,
+      );
       assert.equal(status.reindexing, false);
       assert.deepEqual(await citations(second, 'dockworkers cranes'), ['en-port.txt#p1']);
+      assert.equal(second.status().version, before);
     } finally {
       release.open();
     }
     const summary = await building;
     assert.deepEqual(summary.added, [EXTRA.name]);
-    // Once the lock is free the second one can rebuild (nothing left to do) and catches up.
-    const caughtUp = await second.reindex();
-    assert.deepEqual([caughtUp.rebuilt, caughtUp.version], [false, summary.version]);
-    assert.equal(second.status().lastReindexError, undefined);
+    // Nobody calls reindex on the second one again: it notices the lock is free and catches up.
+    await waitFor('the second server to load the published version', () => (second.status().version === summary.version ? true : undefined));
+    await waitFor('the catch-up rebuild to finish', () => (second.status().lastReindex ? true : undefined));
+    assert.deepEqual([second.status().lastReindex?.rebuilt, second.status().lastReindexError], [false, undefined]);
     assert.deepEqual(await citations(second, 'zebrafinch'), ['en-zebra.txt#p1']);
+    assert.ok(logs.some((l) => l.startsWith('the other build has ended; rebuilding')));
   });
 });
 

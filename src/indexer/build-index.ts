@@ -27,6 +27,8 @@ export interface BuildOptions {
   baseUrl?: string;
   maxBytes?: number;
   hnsw?: HnswParams;
+  /** How long a replaced version is kept for readers that may still be opening it (default PRUNE_GRACE_MS). */
+  pruneGraceMs?: number;
   /** One line of human-readable news (warnings, summary); stderr in the CLI. */
   log?: (line: string) => void;
   /** Show an embedding progress bar/lines on stderr. */
@@ -137,7 +139,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       await rm(staging, { recursive: true, force: true });
       throw err;
     }
-    await pruneVersions(opts.indexDir, version);
+    await pruneVersions(opts.indexDir, version, opts.pruneGraceMs);
     return { ...base, version, rebuilt: true, embedded, reused, ms: performance.now() - started };
   } finally {
     await lock.release();

@@ -17,7 +17,7 @@ import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../emb
 import { buildIndex, type BuildOptions, type BuildSummary } from '../indexer/build-index.ts';
 import { Searcher, type SearchOptions } from '../search/searcher.ts';
 import { IndexMissingError, loadIndex, readCurrentManifest, type LoadedIndex } from '../store/index-store.ts';
-import { IndexLockedError } from '../store/lock.ts';
+import { IndexLockedError, waitForLockRelease } from '../store/lock.ts';
 import { describeSpace, IndexFormatError, IndexVersionError, spaceMismatch } from '../store/manifest.ts';
 import type { SearchResponse } from '../types.ts';
 import type { IndexHandle, IndexStatus, ModelState } from './index-handle.ts';
@@ -34,6 +34,8 @@ export interface LiveIndexOptions {
   modelWaitMs?: number;
   /** How long startup waits for another process that holds the writer lock while building. */
   lockWaitMs?: number;
+  /** How often a server that lost the writer lock checks whether it is free again (default 500 ms). */
+  lockPollMs?: number;
   /** Human-readable news (stderr in the CLI; never stdout, which may carry the protocol). */
   log?: (line: string) => void;
   /** Embedding progress lines on stderr during rebuilds. */
@@ -96,6 +98,8 @@ export class LiveIndex implements IndexHandle {
   /** The newest scheduled build (running or waiting); the next one queues behind it. */
   private latestBuild: Promise<BuildSummary> | null = null;
   private building = false;
+  /** Set while waiting for another process's build to end, to rebuild (and reload) after it. */
+  private lockWait: AbortController | null = null;
   private readonly log: (line: string) => void;
   private readonly build: (opts: BuildOptions) => Promise<BuildSummary>;
 
@@ -234,6 +238,7 @@ export class LiveIndex implements IndexHandle {
       await Promise.race([Promise.allSettled(busy), grace]);
       clearTimeout(timer);
     }
+    this.lockWait?.abort(new Error('the server is shutting down'));
     await this.opts.embedder?.close?.();
     // Requests still running keep their snapshot; it is freed when the last one ends.
     this.searcher.snapshot.retire();
@@ -273,15 +278,41 @@ export class LiveIndex implements IndexHandle {
       this.log(describeBuild(summary));
       return summary;
     } catch (err) {
+      const version = this.searcher.snapshot.info().version;
       this.lastReindexError =
         err instanceof IndexLockedError
-          ? `reindex skipped: ${err.message}; searches keep answering from version ${this.searcher.snapshot.info().version}`
-          : `reindex failed: ${errorText(err)}; searches keep answering from version ${this.searcher.snapshot.info().version}`;
+          ? `reindex postponed: ${err.message}; searches keep answering from version ${version}, and this server rebuilds and reloads once that build ends`
+          : `reindex failed: ${errorText(err)}; searches keep answering from version ${version}`;
       this.log(this.lastReindexError);
+      if (err instanceof IndexLockedError) this.retryAfterLock();
       throw err;
     } finally {
       this.building = false;
     }
+  }
+
+  /**
+   * Another process holds the writer lock: once it lets go, rebuild. That build picks up the
+   * version the other process published (and swaps it in) and whatever changed here meanwhile.
+   */
+  private retryAfterLock(): void {
+    if (this.lockWait || this.closed) return;
+    const wait = new AbortController();
+    this.lockWait = wait;
+    waitForLockRelease(this.opts.indexDir, { signal: wait.signal, pollMs: this.opts.lockPollMs ?? 500 })
+      .then(
+        () => {
+          this.lockWait = null;
+          if (this.closed) return;
+          this.log('the other build has ended; rebuilding to pick up its version and any change made meanwhile');
+          this.reindex().catch(() => {
+            // Logged and recorded in status() by runBuild; a new lock loss schedules another wait.
+          });
+        },
+        () => {
+          this.lockWait = null;
+        },
+      );
   }
 
   private markModelReady(): void {

@@ -126,6 +126,15 @@ export class Searcher {
   private async semanticLists(queries: string[], depth: number, filter?: PassageFilter): Promise<ScoredPassage[][]> {
     if (!this.snapshot.info().hasVectors || !this.embedder || queries.length === 0) return [];
     const embedded = await this.embedder.embedQueries(queries);
+    // A model of another dimension than the index (a manifest that names the wrong model) would
+    // otherwise fail deep in the vector search with an unreadable message.
+    const dimension = this.snapshot.info().embedding?.dimension;
+    const wrong = embedded.find((v) => v.length !== dimension);
+    if (wrong) {
+      throw new EmbedderUnavailableError(
+        `the model gives ${wrong.length}-dimensional vectors but the index holds ${dimension ?? 'no'}-dimensional ones; rebuild the index with \`sanad index\``,
+      );
+    }
     return Promise.all(embedded.map((v) => this.snapshot.backend.vectorSearch(v, depth, filter)));
   }
 

@@ -1,10 +1,14 @@
 // Durable file primitives for the index folder. A version directory is written completely and
-// fsynced before the CURRENT pointer is swapped by rename, so a crash at any instant leaves either
-// the old or the new index readable, never a mixture.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+// fsynced (every file, then the folder) before it is renamed into place, the index folder is
+// fsynced so the rename is on disk, and only then is the CURRENT pointer swapped by rename and
+// the folder fsynced again: a crash or power cut at any instant leaves either the old or the new
+// index readable, never a mixture.
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
+import { heldVersions } from './holds.ts';
+import { ownerGone } from './owner.ts';
+import { readRegularFile, sha256RegularFile } from './safe-read.ts';
 
 export const CURRENT_FILE = 'CURRENT';
 const VERSION_PREFIX = 'v-';
@@ -30,10 +34,9 @@ export async function writeDurable(file: string, data: string | Uint8Array): Pro
   }
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/** sha256 of a regular file of the index (a FIFO or link in its place is refused, never waited on). */
+export function sha256File(file: string): Promise<string> {
+  return sha256RegularFile(file);
 }
 
 /** A fresh, unique temporary folder inside the index folder for a build in progress. */
@@ -49,8 +52,12 @@ export async function makeStagingDir(indexDir: string): Promise<string> {
  * Both steps are renames within one folder, which POSIX makes atomic.
  */
 export async function publishVersion(indexDir: string, stagingDir: string): Promise<string> {
+  // The files are fsynced by their writers; this makes their names in the folder durable too.
+  await fsyncPath(stagingDir);
   const name = uniqueVersionName(await listVersions(indexDir));
   await rename(stagingDir, path.join(indexDir, name));
+  // The version's own name must be on disk before a durable CURRENT can point at it.
+  await fsyncPath(indexDir);
   const pointerTmp = path.join(indexDir, `${TEMP_PREFIX}${CURRENT_FILE}-${process.pid}`);
   await writeDurable(pointerTmp, `${name}\n`);
   await rename(pointerTmp, path.join(indexDir, CURRENT_FILE));
@@ -78,46 +85,53 @@ export async function listVersions(indexDir: string): Promise<string[]> {
   }
 }
 
+/** Longest CURRENT accepted: it holds one version folder name and a newline. */
+const MAX_POINTER_BYTES = 256;
+/** What a version folder name looks like (see uniqueVersionName). */
+const VERSION_NAME = /^v-[0-9A-Za-z-]{1,100}$/;
+
+/**
+ * The version CURRENT names, or null when there is none or it is damaged (not a regular file,
+ * too long, or not a version folder name). Its content is never returned otherwise: a crafted
+ * CURRENT must not end up in messages.
+ */
 export async function readCurrentPointer(indexDir: string): Promise<string | null> {
   try {
-    const name = (await readFile(path.join(indexDir, CURRENT_FILE), 'utf8')).trim();
-    // The pointer names a folder inside the index folder, nothing else.
-    if (!name.startsWith(VERSION_PREFIX) || name.includes('/') || name.includes('\\')) return null;
-    return name;
+    const name = (await readRegularFile(path.join(indexDir, CURRENT_FILE), MAX_POINTER_BYTES)).toString('utf8').trim();
+    return VERSION_NAME.test(name) ? name : null;
   } catch {
     return null;
   }
 }
 
+/** How long a replaced version stays, at least, for readers that read CURRENT just before the swap. */
+export const PRUNE_GRACE_MS = 60_000;
+
 /**
- * Removes versions other than the current one and the one before it (a reader that opened the
- * previous version a moment ago may still be loading it), and staging folders left by dead builds.
+ * Removes old versions and staging folders left by dead builds. Kept: the current version, the
+ * one before it, every version a live reader holds (holds.ts), and every version replaced less
+ * than `graceMs` ago (a reader that read CURRENT just before the swap has not made its hold yet).
  */
-export async function pruneVersions(indexDir: string, keep: string): Promise<void> {
+export async function pruneVersions(indexDir: string, keep: string, graceMs = PRUNE_GRACE_MS): Promise<void> {
   const versions = await listVersions(indexDir);
   const keepSet = new Set([keep]);
   const older = versions.filter((v) => v < keep);
   const previous = older.at(-1);
   if (previous) keepSet.add(previous);
-  for (const v of versions) {
-    if (!keepSet.has(v)) await rm(path.join(indexDir, v), { recursive: true, force: true });
+  const held = await heldVersions(indexDir);
+  for (const [i, v] of versions.entries()) {
+    if (keepSet.has(v) || held.has(v)) continue;
+    const successor = versions[i + 1];
+    const replacedAt = successor ? (await stat(path.join(indexDir, successor)).catch(() => null))?.mtimeMs : undefined;
+    if (replacedAt === undefined || Date.now() - replacedAt < graceMs) continue;
+    await rm(path.join(indexDir, v), { recursive: true, force: true });
   }
   const entries = await readdir(indexDir, { withFileTypes: true });
   for (const e of entries) {
     if (!e.name.startsWith(TEMP_PREFIX)) continue;
     const pid = Number(e.name.split('-').at(-1));
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && ownerGone({ pid, host: hostname() })) {
       await rm(path.join(indexDir, e.name), { recursive: true, force: true });
     }
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM means the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -50,6 +50,9 @@ export class VectorIndex {
 
   /** Nearest passages to `query`, best first. `accept` filters by ordinal inside the graph walk. */
   search(query: Float32Array, k: number, accept?: (ord: number) => boolean, ef?: number): VectorHit[] {
+    if (query.length !== this.dimension) {
+      throw new RangeError(`a ${query.length}-dimensional query cannot search ${this.dimension}-dimensional vectors; the index was built with another model`);
+    }
     const n = Math.min(k, this.size);
     if (n <= 0) return [];
     // ef must be at least k for hnswlib to return k results.
