@@ -1,28 +1,28 @@
-// Indexing throughput with a real model, and what the transformers.js pipeline costs on top of
-// ONNX Runtime: the same batches (same tokenizer, same padding and truncation) are embedded by
-// the pipeline and by onnxruntime-node directly (mean pooling and L2 norm done here), in
-// alternating order within one process, and the ratio of their times is reported per round.
+// Indexing throughput with a real model, and what changing the ONNX Runtime build does: the same
+// passages are embedded by the project's embedder with the bundled runtime and, when --runtime
+// names another onnxruntime-node package folder (e.g. the 1.30 build transformers.js used), with
+// that one too, in alternating order within one process. Reports passages/s, the time ratio per
+// round, and how far the two sets of vectors are apart (largest difference, lowest cosine).
 //
 //   node --import tsx bench/embed-throughput.ts --model DIR [--dtype q8] [--rounds 3] [--batch 16]
-//     [--passages FILE.jsonl ...] [--limit N]   (default: the dev sets' passages when present, else
-//     corpus/; --limit takes an evenly spaced sample)
+//     [--runtime ONNXRUNTIME_NODE_DIR] [--passages FILE.jsonl ...] [--limit N]
+//     (default passages: the dev sets' when present, else corpus/; --limit takes an evenly
+//     spaced sample)
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
 import { ingestCorpus } from '../src/corpus/ingest.ts';
 import type { Embedder } from '../src/embed/embedder.ts';
 import { createTransformersEmbedder, TRANSFORMERS_DTYPE_FILES, isTransformersDtype } from '../src/embed/transformers.ts';
+import { dot } from '../src/embed/vectors.ts';
 import { writePassageCorpus } from '../src/eval/pool.ts';
 import { readPassages, type EvalPassage } from '../src/eval/query-set.ts';
 import { medianSpread, round } from '../src/eval/stats.ts';
 import { buildIndex } from '../src/indexer/build-index.ts';
-import { meanPoolNormalize } from './pooling.ts';
 
 const DEV = '/work/shared/dev-eval';
-const PREFIX = 'passage: ';
 
 interface Args {
   model: string;
@@ -32,6 +32,8 @@ interface Args {
   passages: string[];
   /** Evenly spaced sample of this many passages (0: all). */
   limit: number;
+  /** Another onnxruntime-node package folder to compare with the bundled one. */
+  runtime?: string;
 }
 
 function args(): Args {
@@ -43,6 +45,7 @@ function args(): Args {
       batch: { type: 'string' },
       passages: { type: 'string', multiple: true },
       limit: { type: 'string' },
+      runtime: { type: 'string' },
     },
   });
   if (!values.model) throw new Error('--model DIR is required: a local model folder (config.json, tokenizer.json, onnx/…)');
@@ -56,6 +59,7 @@ function args(): Args {
     batch: Number(values.batch ?? 16),
     passages: values.passages ?? defaults,
     limit: Number(values.limit ?? 0),
+    ...(values.runtime ? { runtime: path.resolve(values.runtime) } : {}),
   };
 }
 
@@ -73,88 +77,45 @@ async function main(): Promise<void> {
   // An evenly spaced sample keeps the mix of languages and lengths of the whole set.
   const passages = a.limit > 0 && a.limit < all.length ? Array.from({ length: a.limit }, (_, i) => all[Math.floor((i * all.length) / a.limit)] ?? all[0]).filter((p): p is EvalPassage => p !== undefined) : all;
   const texts = passages.map((p) => p.text);
-  const lib = await import('@huggingface/transformers');
-  lib.env.allowRemoteModels = false;
-  lib.env.localModelPath = `${path.dirname(a.model)}${path.sep}`;
-  const extractor = await lib.pipeline('feature-extraction', a.model, { dtype: a.dtype, local_files_only: true });
-  const tokenizer = extractor.tokenizer;
-  const session = await ort.InferenceSession.create(path.join(a.model, 'onnx', TRANSFORMERS_DTYPE_FILES[a.dtype]), { executionProviders: ['cpu'] });
-
-  // Same batches for everyone: sorted by length, as the project's embedder batches them.
-  const order = texts.map((_, i) => i).sort((x, y) => (texts[x]?.length ?? 0) - (texts[y]?.length ?? 0));
-  const batches: string[][] = [];
-  for (let i = 0; i < order.length; i += a.batch) batches.push(order.slice(i, i + a.batch).map((j) => PREFIX + (texts[j] ?? '')));
-
-  // Tokens the model actually reads (after truncation, padding excluded).
-  let tokens = 0;
-  for (const b of batches) {
-    const mask = tokenizer(b, { padding: true, truncation: true }).attention_mask.data as BigInt64Array;
-    for (const m of mask) tokens += Number(m);
-  }
-
-  const viaPipeline = async () => {
-    const out: Float32Array[] = [];
-    for (const b of batches) {
-      const t = await extractor(b, { pooling: 'mean', normalize: true });
-      const [rows = 0, width = 0] = t.dims;
-      const data = t.data as Float32Array;
-      for (let r = 0; r < rows; r++) out.push(data.slice(r * width, (r + 1) * width));
-    }
-    return out;
-  };
-  const direct = async () => {
-    const out: Float32Array[] = [];
-    for (const b of batches) {
-      // Tokenising is part of both paths, so it is timed in both.
-      const enc = tokenizer(b, { padding: true, truncation: true });
-      const ids = enc.input_ids.data as BigInt64Array;
-      const mask = enc.attention_mask.data as BigInt64Array;
-      const dims = enc.input_ids.dims;
-      const feeds: Record<string, ort.Tensor> = {
-        input_ids: new ort.Tensor('int64', ids, dims),
-        attention_mask: new ort.Tensor('int64', mask, dims),
-      };
-      if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(ids.length), dims);
-      const res = await session.run(feeds);
-      const hidden = res.last_hidden_state ?? res[session.outputNames[0] ?? ''];
-      if (!hidden) throw new Error(`the model returned no output named last_hidden_state (${session.outputNames.join(', ')})`);
-      out.push(...meanPoolNormalize(hidden.data as Float32Array, hidden.dims, mask));
-    }
-    return out;
-  };
-
-  // Warm-up both (first runs allocate arenas), and check they compute the same vectors.
-  const [p0, d0] = [await viaPipeline(), await direct()];
+  const make = (runtime?: string) =>
+    createTransformersEmbedder({
+      model: a.model,
+      dtype: a.dtype,
+      batchSize: a.batch,
+      env: { ...process.env, ...(runtime ? { SANAD_ONNXRUNTIME: runtime } : {}) },
+      onLog: (l) => console.error(l),
+    });
+  const bundled = make();
+  const other = a.runtime ? make(a.runtime) : null;
+  // Warm-up (first runs allocate arenas), and the vectors each one makes.
+  const v0 = await bundled.embedPassages(texts);
+  const v1 = other ? await other.embedPassages(texts) : null;
   let maxDiff = 0;
-  p0.forEach((v, i) => v.forEach((x, j) => (maxDiff = Math.max(maxDiff, Math.abs(x - (d0[i]?.[j] ?? 0))))));
+  let minCos = 1;
+  v1?.forEach((v, i) => {
+    const w = v0[i] ?? v;
+    v.forEach((x, j) => (maxDiff = Math.max(maxDiff, Math.abs(x - (w[j] ?? 0)))));
+    minCos = Math.min(minCos, dot(v, w));
+  });
 
-  const pipeMs: number[] = [];
-  const directMs: number[] = [];
+  const bundledMs: number[] = [];
+  const otherMs: number[] = [];
   for (let r = 0; r < a.rounds; r++) {
     // Alternate which goes first so slow drift of the machine does not favour one.
-    const first = r % 2 === 0 ? 'pipe' : 'direct';
-    for (const which of first === 'pipe' ? ['pipe', 'direct'] : ['direct', 'pipe']) {
+    const order = r % 2 === 0 ? ([bundled, other] as const) : ([other, bundled] as const);
+    for (const e of order) {
+      if (!e) continue;
       const t = performance.now();
-      await (which === 'pipe' ? viaPipeline() : direct());
-      (which === 'pipe' ? pipeMs : directMs).push(performance.now() - t);
+      await e.embedPassages(texts);
+      (e === bundled ? bundledMs : otherMs).push(performance.now() - t);
     }
   }
-  const ratios = pipeMs.map((p, i) => p / (directMs[i] ?? p));
-  await extractor.dispose();
-  await session.release();
-
-  // The product path: the project's embedder (sorting, batching, prefixes) and a whole build.
-  const embedder = createTransformersEmbedder({ model: a.model, dtype: a.dtype, batchSize: a.batch });
-  await embedder.dimension();
-  const embedMs: number[] = [];
-  for (let r = 0; r < a.rounds; r++) {
-    const t = performance.now();
-    await embedder.embedPassages(texts);
-    embedMs.push(performance.now() - t);
-  }
-  const { buildMs, built } = await timeBuild(passages, embedder);
+  await other?.close?.();
+  const tokens = await countTokens(a.model, texts);
+  const { buildMs, built } = await timeBuild(passages, bundled);
 
   const perSec = (n: number, ms: readonly number[]) => ms.map((m) => n / (m / 1000));
+  const ratios = otherMs.map((o, i) => (bundledMs[i] ?? o) / o);
   const result = {
     model: path.basename(a.model),
     dtype: a.dtype,
@@ -165,14 +126,27 @@ async function main(): Promise<void> {
     rounds: a.rounds,
     cpus: cpus().length,
     loadavg: loadavg().map((x) => round(x, 2)),
-    maxAbsDiff: maxDiff,
-    pipeline: { ms: pipeMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, pipeMs)), tokensPerSec: medianSpread(perSec(tokens, pipeMs), 0) },
-    direct: { ms: directMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, directMs)), tokensPerSec: medianSpread(perSec(tokens, directMs), 0) },
-    pipelineOverDirect: { ratios: ratios.map((x) => round(x, 3)), median: medianSpread(ratios, 3) },
-    embedder: { ms: embedMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, embedMs)), tokensPerSec: medianSpread(perSec(tokens, embedMs), 0) },
+    embedder: { runtime: 'bundled onnxruntime-node', ms: bundledMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, bundledMs)), tokensPerSec: medianSpread(perSec(tokens, bundledMs), 0) },
+    ...(other
+      ? {
+          otherRuntime: { runtime: a.runtime, ms: otherMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, otherMs)), tokensPerSec: medianSpread(perSec(tokens, otherMs), 0) },
+          bundledOverOther: { ratios: ratios.map((x) => round(x, 3)), median: medianSpread(ratios, 3) },
+          vectors: { maxAbsDiff: maxDiff, minCosine: round(minCos, 6) },
+        }
+      : {}),
     buildIndex: { passages: built, ms: round(buildMs, 0), passagesPerSec: round(built / (buildMs / 1000), 1), note: 'ingest + embed (new vectors) + HNSW + BM25 + write' },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** Tokens the model reads (prefix included, after truncation), counted with the model's own tokenizer. */
+async function countTokens(model: string, texts: readonly string[]): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  const json: unknown = JSON.parse(await readFile(path.join(model, 'tokenizer.json'), 'utf8'));
+  const config = JSON.parse(await readFile(path.join(model, 'tokenizer_config.json'), 'utf8')) as { model_max_length?: number };
+  const tokenizer = new Tokenizer(json as object, config);
+  return texts.reduce((n, t) => n + Math.min(tokenizer.encode(`passage: ${t}`).ids.length, config.model_max_length ?? Infinity), 0);
 }
 
 async function timeBuild(passages: EvalPassage[], embedder: Embedder): Promise<{ buildMs: number; built: number }> {

@@ -1,5 +1,5 @@
-// Runs the real transformers.js pipeline on the tiny generated model (test/fixtures/tiny-model),
-// offline. The model's vectors are meaningless; what is checked is the plumbing around them.
+// Runs the in-process provider (ONNX Runtime + tokenizers) on the tiny generated model
+// (test/fixtures/tiny-model), offline. The vectors are meaningless; what is checked is the plumbing.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,11 +1,10 @@
 // Which embedder to build, from command-line flags and the environment (flags win), validated
 // up front so a typo fails with a message instead of an odd ranking later.
 
-import { homedir } from 'node:os';
-import path from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import type { Embedder, EmbedderInfo } from './embedder.ts';
+import { defaultCacheDir } from './hub.ts';
 import { createFakeEmbedder } from './fake.ts';
 import { createOpenAIEmbedder, redact } from './openai.ts';
 import type { Profile } from './profiles.ts';
@@ -176,8 +175,8 @@ export function resolveEmbedderConfig(flags: Record<string, string | undefined>,
   if (problems.length > 0 || provider === undefined || !isTransformersDtype(dtype)) throw new EmbedderConfigError(problems);
   const config: EmbedderConfig = { provider, model: modelSetting?.value.trim() ?? DEFAULT_MODEL, dtype, profile };
   if (batchSize !== undefined) config.batchSize = batchSize;
-  // transformers.js caches under node_modules by default, which `npm ci` wipes: keep downloads
-  // in the user's cache folder instead so the model is fetched once per machine.
+  // Downloads live in the user's cache folder (never node_modules, which `npm ci` wipes), so the
+  // model is fetched once per machine.
   config.cacheDir = cacheDir ? cacheDir.value : defaultCacheDir(env);
   return config;
 }
@@ -249,8 +248,3 @@ const httpUrl: z.ZodType<string> = z
       return false;
     }
   });
-
-export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(homedir(), '.cache');
-  return path.join(base, 'sanad', 'models');
-}

@@ -1,14 +1,16 @@
-// Embedding in-process with transformers.js (ONNX Runtime on the CPU). The model is a Hub id
-// (downloaded once into the cache) or a local folder, which is loaded without any network access.
+// Embedding in-process: a model in the Hugging Face ONNX layout (the `transformers` provider,
+// named after the model format), run with ONNX Runtime on the CPU (onnx-model.ts). The model is a
+// Hub id (downloaded once into the cache, hub.ts) or a local folder, loaded without any network.
 
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
 import { EmbedderUnavailableError, type Embedder, type EmbedderInfo, type EmbedProgress } from './embedder.ts';
+import { defaultCacheDir, fetchHubModel } from './hub.ts';
+import { loadOnnxTextModel, type OnnxTextModel } from './onnx-model.ts';
 import { resolveProfile, type Profile } from './profiles.ts';
 import { chunk, l2Normalize, oneLine } from './vectors.ts';
 
-/** dtypes a CPU run can use, with the ONNX file transformers.js looks for under `onnx/`. */
+/** dtypes and the ONNX file each one is, under `onnx/` (the file names transformers.js uses). */
 export const TRANSFORMERS_DTYPE_FILES = {
   fp32: 'model.onnx',
   fp16: 'model_fp16.onnx',
@@ -18,7 +20,7 @@ export const TRANSFORMERS_DTYPE_FILES = {
   q4: 'model_q4.onnx',
   bnb4: 'model_bnb4.onnx',
   q4f16: 'model_q4f16.onnx',
-} as const satisfies Partial<Record<DataType, string>>;
+} as const;
 
 export type TransformersDtype = keyof typeof TRANSFORMERS_DTYPE_FILES;
 
@@ -41,25 +43,13 @@ export interface TransformersEmbedderOptions {
   model: string;
   dtype?: string;
   batchSize?: number;
-  /** Where Hub downloads are cached; transformers.js's own default when absent. */
+  /** Where Hub downloads are cached; ~/.cache/sanad/models when absent. */
   cacheDir?: string;
   /** Overrides of the model's built-in profile (prefixes, pooling). */
   profile?: Partial<Profile>;
   onLog?: (line: string) => void;
   /** Environment read for HF_HUB_OFFLINE / SANAD_OFFLINE; process.env when absent (tests inject). */
   env?: NodeJS.ProcessEnv;
-}
-
-type Library = typeof import('@huggingface/transformers');
-
-// transformers.js keeps its settings in one global `env`. A folder load flips
-// allowRemoteModels/localModelPath for its duration, so loads run one at a time: a Hub load
-// started meanwhile must not inherit "no remote", nor a folder load see it switched back on.
-let envLock: Promise<unknown> = Promise.resolve();
-function withEnvLock<T>(fn: () => Promise<T>): Promise<T> {
-  const run = envLock.then(fn, fn);
-  envLock = run.catch(() => undefined);
-  return run;
 }
 
 const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);
@@ -124,15 +114,16 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
     passagePrefix: profile.passagePrefix,
   };
 
-  let loading: Promise<FeatureExtractionPipeline> | undefined;
+  let loading: Promise<OnnxTextModel> | undefined;
   let dim: number | undefined;
   // ONNX Runtime already spreads one batch over all cores; running batches one after another
   // keeps memory flat and results independent of how callers interleave.
   let runQueue: Promise<unknown> = Promise.resolve();
+  const onnxFile = `onnx/${TRANSFORMERS_DTYPE_FILES[dtype]}`;
 
-  function load(): Promise<FeatureExtractionPipeline> {
+  function load(): Promise<OnnxTextModel> {
     if (!loading) {
-      loading = withEnvLock(() => loadPipeline()).catch((err: unknown) => {
+      loading = loadModel().catch((err: unknown) => {
         loading = undefined; // a later call may retry (e.g. after the network comes back)
         throw err;
       });
@@ -140,37 +131,32 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
     return loading;
   }
 
-  async function loadPipeline(): Promise<FeatureExtractionPipeline> {
+  async function loadModel(): Promise<OnnxTextModel> {
     const offline = offlineReason(procEnv);
-    if (folder) checkFolder(folder, dtype, opts.model);
-    let lib: Library;
-    try {
-      lib = await import('@huggingface/transformers');
-    } catch (err) {
-      throw new EmbedderUnavailableError(
-        `Cannot load the transformers.js library for model "${opts.model}": ${oneLine(err)}. Reinstall dependencies with \`npm ci\`.`,
-        { cause: err },
-      );
-    }
-    const saved = { allowRemoteModels: lib.env.allowRemoteModels, localModelPath: lib.env.localModelPath };
-    const where = folder
-      ? `local folder ${folder}`
-      : `the Hugging Face Hub (cache: ${opts.cacheDir ?? lib.env.cacheDir ?? 'none'}${offline ? `; Hub disabled by ${offline}` : ''})`;
+    const cacheDir = opts.cacheDir ?? defaultCacheDir(procEnv);
+    const where = folder ? `local folder ${folder}` : `the Hugging Face Hub (cache: ${cacheDir}${offline ? `; Hub disabled by ${offline}` : ''})`;
     const started = Date.now();
-    // transformers.js reports every file read as a "download", cached or not, so its progress
-    // events cannot tell a first-run download from a cache hit; one line up front says what may happen.
-    log(`loading embedding model ${opts.model} (${dtype}) from ${where}${folder || offline ? '' : '; the first run downloads it'}`);
+    log(`loading embedding model ${opts.model} (${dtype}) from ${where}`);
     try {
-      if (folder || offline) lib.env.allowRemoteModels = false;
-      if (folder) lib.env.localModelPath = `${path.dirname(folder)}${path.sep}`;
-      const extractor = await lib.pipeline('feature-extraction', folder ?? opts.model, {
-        dtype,
-        local_files_only: folder !== undefined || offline !== undefined,
-        cache_dir: opts.cacheDir,
-      });
+      let dir: string;
+      if (folder) {
+        checkFolder(folder, dtype, opts.model);
+        dir = folder;
+      } else {
+        dir = await fetchHubModel({
+          model: opts.model,
+          files: ['config.json', 'tokenizer.json', 'tokenizer_config.json', onnxFile],
+          cacheDir,
+          ...(offline ? { offline } : {}),
+          env: procEnv,
+          log,
+        });
+      }
+      const model = await loadOnnxTextModel({ folder: dir, onnxFile, pooling: profile.pooling, env: procEnv });
       log(`embedding model ready in ${Date.now() - started} ms`);
-      return extractor;
+      return model;
     } catch (err) {
+      if (err instanceof EmbedderUnavailableError) throw err;
       const how = folder
         ? `Check that the folder holds ${FOLDER_LAYOUT}, or set --model / SANAD_MODEL to one that does.`
         : offline
@@ -180,32 +166,20 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
         `Cannot load embedding model "${opts.model}" (dtype ${dtype}) from ${where}: ${oneLine(err)}. ${how}`,
         { cause: err },
       );
-    } finally {
-      lib.env.allowRemoteModels = saved.allowRemoteModels;
-      lib.env.localModelPath = saved.localModelPath;
     }
   }
 
-  async function runBatch(extractor: FeatureExtractionPipeline, texts: string[]): Promise<Float32Array[]> {
-    const run = runQueue.then(() => extractor(texts, { pooling: profile.pooling, normalize: profile.normalize }));
+  async function runBatch(model: OnnxTextModel, texts: string[]): Promise<Float32Array[]> {
+    const run = runQueue.then(() => model.embed(texts));
     runQueue = run.catch(() => undefined);
-    let out;
+    let pooled: Float32Array[];
     try {
-      out = await run;
+      pooled = await run;
     } catch (err) {
       throw new EmbedderUnavailableError(`Embedding with model "${opts.model}" failed: ${oneLine(err)}.`, { cause: err });
     }
-    const [rows, width] = out.dims;
-    if (out.dims.length !== 2 || rows !== texts.length || width === undefined || !(out.data instanceof Float32Array)) {
-      throw new EmbedderUnavailableError(
-        `Model "${opts.model}" returned a ${out.type} tensor of shape [${out.dims.join(', ')}] for ${texts.length} texts; ` +
-          'expected float32 [texts, dimension]. Is it a text-embedding (feature-extraction) model?',
-      );
-    }
-    const data = out.data;
-    const vectors: Float32Array[] = [];
-    for (let r = 0; r < rows; r++) vectors.push(l2Normalize(data.slice(r * width, (r + 1) * width)));
-    dim ??= width;
+    const vectors = pooled.map((v) => l2Normalize(profile.normalize ? normalizeExact(v) : v));
+    dim ??= vectors[0]?.length;
     return vectors;
   }
 
@@ -215,13 +189,13 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
     onProgress?: (p: EmbedProgress) => void,
   ): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const extractor = await load();
+    const model = await load();
     // Sorting by length groups similar lengths in one batch, so little compute goes to padding.
     const order = texts.map((_, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
     const result = new Array<Float32Array>(texts.length);
     let done = 0;
     for (const batch of chunk(order, batchSize)) {
-      const vectors = await runBatch(extractor, batch.map((i) => prefix + (texts[i] ?? '')));
+      const vectors = await runBatch(model, batch.map((i) => prefix + (texts[i] ?? '')));
       batch.forEach((idx, j) => {
         const v = vectors[j];
         if (v) result[idx] = v;
@@ -245,10 +219,20 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
       const pending = loading;
       loading = undefined;
       if (!pending) return;
-      const extractor = await pending.catch(() => undefined);
-      await extractor?.dispose();
+      const model = await pending.catch(() => undefined);
+      await model?.release();
     },
   };
+}
+
+/** v / |v| with the norm in double precision, as transformers.js normalises pooled vectors. */
+function normalizeExact(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.sqrt(sum);
+  if (norm === 0) return v;
+  for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) / norm;
+  return v;
 }
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {
@@ -257,8 +241,8 @@ function expandHome(p: string, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Checks the folder layout before transformers.js sees it: its own messages name one file at a
- * time and sometimes only a URL, while this names everything missing and the dtypes present.
+ * Checks the folder layout before anything is loaded, naming everything missing and the dtypes
+ * present (a runtime error would name one file at a time).
  */
 function checkFolder(folder: string, dtype: TransformersDtype, model: string): void {
   const fail = (reason: string, hint: string) =>
