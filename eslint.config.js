@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'index/', 'models/', 'corpus/', 'test/fixtures/**/*.js', 'coverage/', 'tmp/', 'artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'index/', 'models/', 'corpus/', 'test/fixtures/**/*.js', 'coverage/', 'tmp/', 'artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

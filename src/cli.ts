@@ -1,6 +1,7 @@
 // Entry point of the `sanad` command: picks the subcommand and turns failures into one line on
 // stderr and a non-zero exit code. Each command parses its own flags.
 import { CliError } from './commands/cli-args.ts';
+import { packageVersion } from './version.ts';
 
 interface Command {
   summary: string;
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve-command.ts')).serveCommand,
   eval: async () => (await import('./commands/eval-command.ts')).evalCommand,
   view: async () => (await import('./commands/view-command.ts')).viewCommand,
+  init: async () => (await import('./commands/init-command.ts')).initCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -21,6 +23,7 @@ const SUMMARIES: Record<string, string> = {
   serve: 'start the MCP server (stdio, or Streamable HTTP with --http)',
   eval: 'measure retrieval quality on a query set',
   view: 'show cited passages and quotes in a browser (a local web page)',
+  init: 'write the sample corpus into a folder (a first run outside a checkout)',
 };
 
 export function usage(): string {
@@ -44,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    process.stdout.write('sanad 0.1.0\n');
+    process.stdout.write(`sanad ${packageVersion()}\n`);
     return 0;
   }
   const load = COMMANDS[name];

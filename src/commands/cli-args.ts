@@ -1,5 +1,6 @@
 // Flag parsing shared by the commands: node's parseArgs with strict checking, plus the options
 // every command takes (where the corpus and index live, which embedder to use).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -68,8 +69,9 @@ export interface Paths {
 
 export function resolvePaths(flags: { corpus?: string | undefined; index?: string | undefined }, env: NodeJS.ProcessEnv): Paths {
   return {
-    corpusDir: path.resolve(flags.corpus ?? env.SANAD_CORPUS ?? 'corpus'),
-    indexDir: path.resolve(flags.index ?? env.SANAD_INDEX ?? 'index'),
+    // An empty setting (SANAD_CORPUS= in a client config) means "not set", never the working folder.
+    corpusDir: path.resolve(flags.corpus || env.SANAD_CORPUS || 'corpus'),
+    indexDir: path.resolve(flags.index || env.SANAD_INDEX || 'index'),
   };
 }
 
@@ -91,4 +93,17 @@ export function embedderFlags(values: Record<string, unknown>): Record<string, s
     if (typeof v === 'string') out[name] = v;
   }
   return out;
+}
+
+/** The message for a corpus folder that does not exist: how to point at one, or create the sample. */
+export function missingCorpusMessage(corpusDir: string): string {
+  return (
+    `no corpus folder at ${corpusDir}: point sanad at your articles with --corpus DIR (or SANAD_CORPUS=DIR), ` +
+    `or write the sample corpus there with \`npx sanad init ${corpusDir}\``
+  );
+}
+
+/** Refuses to go on without a corpus folder, saying how to get one. */
+export function requireCorpus(corpusDir: string): void {
+  if (!existsSync(corpusDir)) throw new CliError(missingCorpusMessage(corpusDir));
 }

@@ -2,7 +2,7 @@
 import { embedderForBuild } from '../embed/for-index.ts';
 import { buildIndex, type BuildSummary } from '../indexer/build-index.ts';
 import { formatSeconds } from '../util/progress.ts';
-import { EMBEDDER_HELP, EMBEDDER_OPTIONS, PATH_HELP, embedderFlags, PATH_OPTIONS, intFlag, parseFlags, resolvePaths } from './cli-args.ts';
+import { EMBEDDER_HELP, EMBEDDER_OPTIONS, PATH_HELP, embedderFlags, PATH_OPTIONS, intFlag, parseFlags, requireCorpus, resolvePaths } from './cli-args.ts';
 
 const HELP = `usage: sanad index [--corpus DIR] [--index DIR] [--model ID|PATH] [--lexical-only] [--max-mb N] [--json]
 
@@ -32,6 +32,7 @@ export const indexCommand = {
       return 0;
     }
     const paths = resolvePaths(values, process.env);
+    requireCorpus(paths.corpusDir);
     const maxMb = intFlag(values['max-mb'] ?? process.env.SANAD_MAX_MB, 'max-mb', 20, 1, 4096);
     const log = (line: string) => console.error(line);
     const chosen = values['lexical-only'] ? null : embedderForBuild({ flags: embedderFlags(values), env: process.env, onLog: log });

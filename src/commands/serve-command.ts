@@ -1,16 +1,19 @@
 // `sanad serve`: the MCP server over stdio (default) or Streamable HTTP. This file only parses
 // flags and wires the pieces together; in stdio mode stdout carries nothing but protocol
 // messages, so every line of news goes to stderr.
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { DEFAULT_MAX_BYTES } from '../corpus/read.ts';
 import { startHttpServer, parseListen, type RunningHttpServer } from '../mcp/http.ts';
 import { embedderForServe, LiveIndex } from '../mcp/live-index.ts';
 import { createServer } from '../mcp/server.ts';
+import { CURRENT_FILE } from '../store/files.ts';
 import { createViewRoutes } from '../view/http-routes.ts';
 import { viewPageLoader } from '../view/page.ts';
 import { DEFAULT_DEBOUNCE_MS, watchCorpus, type CorpusWatcher } from '../mcp/watch.ts';
-import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, intFlag, parseFlags, PATH_HELP, PATH_OPTIONS, resolvePaths } from './cli-args.ts';
+import { packageVersion } from '../version.ts';
+import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, intFlag, missingCorpusMessage, parseFlags, PATH_HELP, PATH_OPTIONS, resolvePaths } from './cli-args.ts';
 
 const HELP = `usage: sanad serve [--corpus DIR] [--index DIR] [--http [HOST:]PORT] [--allowed-host H]...
                    [--watch] [--debounce MS] [--lexical-only] [embedding options]
@@ -54,6 +57,11 @@ export const serveCommand = {
       return 0;
     }
     const paths = resolvePaths(values, process.env);
+    if (!existsSync(paths.corpusDir)) {
+      // An index built elsewhere can still be served; without either there is nothing to answer from.
+      if (!existsSync(path.join(paths.indexDir, CURRENT_FILE))) throw new CliError(missingCorpusMessage(paths.corpusDir));
+      console.error(`warning: ${missingCorpusMessage(paths.corpusDir)}; serving the index at ${paths.indexDir} as it is`);
+    }
     const debounceMs = intFlag(values.debounce, 'debounce', DEFAULT_DEBOUNCE_MS, 0, 600_000);
     const maxMb = intFlag(values['max-mb'] ?? process.env.SANAD_MAX_MB, 'max-mb', DEFAULT_MAX_BYTES / (1024 * 1024), 1, 4096);
     let listen: { host: string; port: number } | null = null;
@@ -152,13 +160,3 @@ export const serveCommand = {
     return 0;
   },
 };
-
-function packageVersion(): string {
-  try {
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
-  } catch {
-    // Fall through: a missing version is not worth refusing to serve.
-  }
-  return '0.0.0';
-}

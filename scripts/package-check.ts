@@ -1,0 +1,44 @@
+// The client half of the packed-tarball test (scripts/package-test.sh): connects a real SDK
+// Client over stdio to the `sanad serve` installed from the tarball in APP_DIR, and checks the
+// handshake, the tool list, a search with citations, a passage lookup and a quote check.
+//
+//   node --import tsx scripts/package-check.ts APP_DIR
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+
+const app = path.resolve(process.argv[2] ?? '.');
+const bin = path.join(app, 'node_modules', 'sanad', 'bin', 'sanad.js');
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args: [bin, 'serve', '--corpus', path.join(app, 'corpus'), '--index', path.join(app, 'index')],
+  cwd: app,
+  stderr: 'inherit',
+});
+const client = new Client({ name: 'sanad-package-check', version: '1.0.0' });
+await client.connect(transport);
+try {
+  const info = client.getServerVersion();
+  assert.equal(info?.name, 'sanad');
+  const tools = (await client.listTools()).tools.map((t) => t.name);
+  for (const name of ['search', 'get_passage', 'verify_quote', 'list_documents', 'index_status']) assert.ok(tools.includes(name), `tool ${name} missing: ${tools.join(', ')}`);
+
+  const search = await client.callTool({ name: 'search', arguments: { query: 'قاعدة حميميم الجوية وقاعدة طرطوس البحرية', k: 3 } });
+  assert.equal(search.isError, undefined, JSON.stringify(search.content));
+  const results = (search.structuredContent as { results: Array<{ citation: string; text: string }> }).results;
+  const hit = results.find((r) => r.text.includes('حميميم'));
+  assert.ok(hit, `no result mentions Hmeimim: ${results.map((r) => r.citation).join(', ')}`);
+
+  const passage = await client.callTool({ name: 'get_passage', arguments: { ids: [hit.citation] } });
+  assert.equal((passage.structuredContent as { passages: Array<{ text: string }> }).passages[0]?.text, hit.text);
+
+  const verdict = await client.callTool({ name: 'verify_quote', arguments: { quote: 'قاعدة حميميم الجوية', citation: hit.citation } });
+  assert.equal((verdict.structuredContent as { level: string }).level, 'exact');
+
+  const status = (await client.callTool({ name: 'index_status', arguments: {} })).structuredContent as { documents: number; mode: string };
+  assert.equal(status.documents, 5);
+  console.error(`package check: ${info?.name} ${info?.version}, ${tools.length} tools, ${status.documents} documents (${status.mode}); top hit ${hit.citation}`);
+} finally {
+  await client.close();
+}
