@@ -25,7 +25,7 @@ const corpus = path.join(here, 'fixtures', 'eval-corpus');
 const bin = path.join(here, '..', 'bin', 'sanad.js');
 
 test('a passage set becomes one document per passage, and lexical ranks follow the query words', async () => {
-  const opened = await openPool({ kind: 'passages', file: path.join(small, 'passages.jsonl') }, { flags: {}, env: {}, lexicalOnly: true });
+  const opened = await openPool({ kind: 'passages', files: [path.join(small, 'passages.jsonl')] }, { flags: {}, env: {}, lexicalOnly: true });
   try {
     assert.deepEqual(
       [opened.summary.kind, opened.summary.documents, opened.summary.passages, opened.summary.coverage?.min],
@@ -52,7 +52,7 @@ test('a passage set becomes one document per passage, and lexical ranks follow t
 });
 
 test('gold ids missing from the pool are an error that lists them', async () => {
-  const opened = await openPool({ kind: 'passages', file: path.join(small, 'passages.jsonl') }, { flags: {}, env: {}, lexicalOnly: true });
+  const opened = await openPool({ kind: 'passages', files: [path.join(small, 'passages.jsonl')] }, { flags: {}, env: {}, lexicalOnly: true });
   try {
     const queries: EvalQuery[] = [
       { id: 'ok', lang: 'ar', query: 'حميميم', gold: ['a3'] },

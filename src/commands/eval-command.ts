@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { openPool, type PoolSource } from '../eval/open-pool.ts';
-import { readQueries } from '../eval/query-set.ts';
+import { readQuerySets } from '../eval/query-set.ts';
 import { formatReport, reportJson, type EvalReport } from '../eval/report.ts';
 import { runEval, type ModeResult } from '../eval/run-eval.ts';
 import type { SearchMode } from '../types.ts';
@@ -14,12 +14,17 @@ const HELP = `usage: sanad eval --queries Q.jsonl (--passages P.jsonl | --passag
                   [--modes hybrid,semantic,lexical] [--k 10] [--json] [--results FILE]
 
 Measures retrieval quality: R@1, R@5, R@10, MRR@10 and nDCG@10 per query→passage language pair
-and overall, for each search mode.
+and overall, then per query language ("en->*") and for the cross-language questions (every gold
+passage in another language than the question) against the same-language ones, for each mode.
 
 Q.jsonl has one {"id", "lang", "query", "gold": [ids]} per line ("lang" is optional: detected
-from the query when absent). The pool is one of:
+from the query when absent; optional "xlang": true|false is checked against the gold passages'
+languages, and "note" is free text). --queries may be given several times: the sets are run
+together against one pool (ids must be unique across them). The pool is one of:
   --passages P.jsonl   one {"id", "lang", "title", "text"} per line; indexed into a temporary
-                       index with the configured model. Gold ids are passage ids.
+                       index with the configured model. Gold ids are passage ids. May be given
+                       several times to pool sets together (e.g. Arabic and Persian passages
+                       in one index, so that a language bias shows up).
   --passages-dir DIR   a folder of one file per passage; gold ids are file names without
                        extension. Indexed into a temporary index.
   --corpus DIR         an article folder (e.g. corpus/), indexed into a temporary index. Gold
@@ -51,8 +56,8 @@ export const evalCommand = {
   async run(argv: string[]): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
       ...EMBEDDER_OPTIONS,
-      queries: { type: 'string' },
-      passages: { type: 'string' },
+      queries: { type: 'string', multiple: true },
+      passages: { type: 'string', multiple: true },
       'passages-dir': { type: 'string' },
       corpus: { type: 'string' },
       index: { type: 'string' },
@@ -70,7 +75,7 @@ export const evalCommand = {
       return 0;
     }
     if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"; see sanad eval --help`);
-    if (!values.queries) throw new CliError('--queries FILE.jsonl is required (one {"id", "query", "gold": [...]} per line)');
+    if (!values.queries || values.queries.length === 0) throw new CliError('--queries FILE.jsonl is required (one {"id", "query", "gold": [...]} per line)');
     const source = poolSource(values);
     if (values.titles && source.kind !== 'passages') throw new CliError('--titles applies to --passages only');
     if (source.kind === 'index' && (values['keep-index'] || values['lexical-only'])) {
@@ -83,7 +88,7 @@ export const evalCommand = {
       if (!quiet) console.error(l);
     };
 
-    const queries = await readQueries(values.queries);
+    const queries = await readQuerySets(values.queries);
     const opened = await openPool(source, {
       flags: embedderFlags(values),
       env: process.env,
@@ -108,7 +113,7 @@ export const evalCommand = {
         },
       });
       const report: EvalReport = {
-        queries: values.queries,
+        queries: values.queries.join(' + '),
         queryCount: queries.length,
         pool: opened.summary,
         embedder: opened.embedder,
@@ -125,7 +130,7 @@ export const evalCommand = {
 };
 
 interface SourceFlags {
-  passages?: string | undefined;
+  passages?: string[] | undefined;
   'passages-dir'?: string | undefined;
   corpus?: string | undefined;
   index?: string | undefined;
@@ -136,7 +141,7 @@ function poolSource(values: SourceFlags): PoolSource {
   if (given.length !== 1) {
     throw new CliError('give exactly one pool: --passages P.jsonl, --passages-dir DIR, --corpus DIR or --index DIR (e.g. --corpus corpus)');
   }
-  if (values.passages) return { kind: 'passages', file: path.resolve(values.passages) };
+  if (values.passages) return { kind: 'passages', files: values.passages.map((f) => path.resolve(f)) };
   if (values['passages-dir']) return { kind: 'passages-dir', dir: path.resolve(values['passages-dir']) };
   if (values.corpus) return { kind: 'corpus', dir: path.resolve(values.corpus) };
   return { kind: 'index', dir: path.resolve(values.index ?? 'index') };

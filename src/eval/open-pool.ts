@@ -11,11 +11,12 @@ import { embeddedSnapshot } from '../backend/embedded/open.ts';
 import { loadIndex } from '../store/index-store.ts';
 import { describeSpace } from '../store/manifest.ts';
 import { EvalPool, passageDirMap, writePassageCorpus, type PassageSetMap } from './pool.ts';
-import { readPassages } from './query-set.ts';
+import { readPassageSets } from './query-set.ts';
 import type { PoolSummary } from './report.ts';
 
 export type PoolSource =
-  | { kind: 'passages'; file: string }
+  /** One or more passages.jsonl files, read as one pool (ids must be unique across them). */
+  | { kind: 'passages'; files: string[] }
   | { kind: 'passages-dir'; dir: string }
   /** An article folder indexed on the fly; gold ids are citation or document ids, as over an index. */
   | { kind: 'corpus'; dir: string }
@@ -62,7 +63,7 @@ export async function openPool(source: PoolSource, opts: PoolOptions): Promise<O
     let written: (PassageSetMap & { sourceLength: Map<string, number> }) | null = null;
     if (source.kind === 'passages') {
       corpusDir = path.join(scratch, 'corpus');
-      written = await writePassageCorpus(await readPassages(source.file), corpusDir, { titles: opts.titles ?? false });
+      written = await writePassageCorpus(await readPassageSets(source.files), corpusDir, { titles: opts.titles ?? false });
     } else {
       corpusDir = source.dir;
     }
@@ -90,7 +91,7 @@ export async function openPool(source: PoolSource, opts: PoolOptions): Promise<O
     } else {
       pool = new EvalPool(contents, written ?? passageDirMap(index.documents));
       const sourceLength = written?.sourceLength ?? (await readLengths(corpusDir, index.documents));
-      const name = source.kind === 'passages' ? source.file : `folder ${source.dir}`;
+      const name = source.kind === 'passages' ? source.files.join(' + ') : `folder ${source.dir}`;
       summary = { source: name, kind: 'passage-set', ...counts, coverage: pool.coverage(sourceLength) };
     }
     return {

@@ -1,4 +1,5 @@
-// Reading an evaluation set: queries.jsonl ({"id", "lang"?, "query", "gold": [ids]}) and
+// Reading an evaluation set: queries.jsonl ({"id", "lang"?, "query", "gold": [ids], "xlang"?,
+// "note"?}) and
 // passages.jsonl ({"id", "lang", "title"?, "text"}), the format of ../shared/dev-eval. Every
 // line is validated, and a bad line is reported with its file and line number, because a typo
 // in a hand-written query file must not turn into a quietly lower score.
@@ -12,6 +13,11 @@ export interface EvalQuery {
   lang: string;
   query: string;
   gold: string[];
+  /**
+   * What the author says: only articles in another language answer it. Checked against the
+   * pool's languages before any search, so a mislabelled question is an error, not a wrong row.
+   */
+  xlang?: boolean;
 }
 
 export interface EvalPassage {
@@ -35,6 +41,9 @@ const QueryLine = z.object({
   lang: z.string().min(1).optional(),
   query: z.string().trim().min(1),
   gold: z.array(z.string().min(1)).min(1),
+  xlang: z.boolean().optional(),
+  // Free text for the reader (why these gold ids, what was left out); not used in scoring.
+  note: z.string().optional(),
 });
 
 const PassageLine = z.object({
@@ -89,13 +98,54 @@ export function listIds(ids: readonly string[], max = 10): string {
 }
 
 export async function readQueries(file: string): Promise<EvalQuery[]> {
-  const lines = await readJsonl(file, QueryLine, '{"id", "lang" (optional), "query", "gold": ["passage or document id", ...]}');
+  const lines = await readJsonl(
+    file,
+    QueryLine,
+    '{"id", "lang" (optional), "query", "gold": ["passage or document id", ...], "xlang" (optional true/false), "note" (optional)}',
+  );
   rejectDuplicates(lines, file, 'query');
-  return lines.map((l) => ({ id: l.id, lang: l.lang ?? detectLanguage(l.query), query: l.query, gold: [...new Set(l.gold)] }));
+  return lines.map((l) => ({
+    id: l.id,
+    lang: l.lang ?? detectLanguage(l.query),
+    query: l.query,
+    gold: [...new Set(l.gold)],
+    ...(l.xlang !== undefined ? { xlang: l.xlang } : {}),
+  }));
 }
 
 export async function readPassages(file: string): Promise<EvalPassage[]> {
   const lines = await readJsonl(file, PassageLine, '{"id", "lang", "title" (optional), "text"}');
   rejectDuplicates(lines, file, 'passage');
   return lines.map((l) => ({ id: l.id, lang: l.lang, text: l.text, ...(l.title !== undefined ? { title: l.title } : {}) }));
+}
+
+/**
+ * Several files read as one set (a mixed-language pool, or query sets in several languages
+ * against it). An id given by two files is an error naming both: merging two sets must not let
+ * one silently replace a line of the other.
+ */
+async function readMany<T extends { id: string }>(files: readonly string[], read: (file: string) => Promise<T[]>, what: string): Promise<T[]> {
+  const from = new Map<string, string>();
+  const out: T[] = [];
+  for (const file of files) {
+    const items = await read(file);
+    const repeated = items.filter((item) => from.has(item.id));
+    const first = repeated[0];
+    if (first !== undefined) {
+      throw new EvalInputError(
+        `${file} repeats ${repeated.length} ${what} id(s) of ${from.get(first.id)}: ${listIds(repeated.map((r) => r.id))}; ids must be unique across the files given (give each set once, or prefix its ids)`,
+      );
+    }
+    for (const item of items) from.set(item.id, file);
+    out.push(...items);
+  }
+  return out;
+}
+
+export function readQuerySets(files: readonly string[]): Promise<EvalQuery[]> {
+  return readMany(files, readQueries, 'query');
+}
+
+export function readPassageSets(files: readonly string[]): Promise<EvalPassage[]> {
+  return readMany(files, readPassages, 'passage');
 }

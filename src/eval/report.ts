@@ -34,6 +34,7 @@ export function rowJson(r: MetricsRow) {
     'MRR@10': round(r.mrr10),
     'nDCG@10': round(r.ndcg10),
     missing: r.missing,
+    ...(r.sameAs !== undefined ? { same_as: r.sameAs } : {}),
   };
 }
 
@@ -49,13 +50,14 @@ export function reportJson(report: EvalReport) {
       ranked_by: m.rankedBy,
       ...(m.notice ? { notice: m.notice } : {}),
       rows: m.rows.map(rowJson),
+      subsets: m.subsets.map(rowJson),
       latency_ms: { p50: round(m.latencyMs.p50, 1), p95: round(m.latencyMs.p95, 1), p99: round(m.latencyMs.p99, 1) },
     })),
   };
 }
 
 const COLUMNS = ['mode', 'pair', 'n', 'R@1', 'R@5', 'R@10', 'MRR@10', 'nDCG@10'] as const;
-const WIDTHS = [9, 12, 5, 6, 6, 6, 7, 8];
+const WIDTHS = [9, 14, 5, 6, 6, 6, 7, 8];
 
 function line(cells: readonly string[]): string {
   return cells.map((c, i) => (i < 2 ? c.padEnd(WIDTHS[i] ?? 8) : c.padStart(WIDTHS[i] ?? 8))).join(' ').trimEnd();
@@ -74,10 +76,18 @@ export function formatReport(report: EvalReport): string {
     '',
     line([...COLUMNS]),
   ];
+  const metricCells = (r: MetricsRow) => [String(r.n), ...[r.r1, r.r5, r.r10, r.mrr10, r.ndcg10].map((x) => x.toFixed(3))];
   for (const m of report.modes) {
     const label = m.rankedBy === m.mode ? m.mode : `${m.mode}*`;
-    for (const r of m.rows) {
-      out.push(line([label, r.pair, String(r.n), ...[r.r1, r.r5, r.r10, r.mrr10, r.ndcg10].map((x) => x.toFixed(3))]));
+    for (const r of m.rows) out.push(line([label, r.pair, ...metricCells(r)]));
+  }
+  // A subset holding exactly the queries of a pair row (a one-pair dev set's "ar->*") is not repeated.
+  const subsets = report.modes.map((m) => ({ m, rows: m.subsets.filter((r) => r.sameAs === undefined) }));
+  if (subsets.some((s) => s.rows.length > 0)) {
+    out.push('', 'by query language ("en->*": any passage language) and cross-language (gold only in other languages):');
+    for (const { m, rows } of subsets) {
+      const label = m.rankedBy === m.mode ? m.mode : `${m.mode}*`;
+      for (const r of rows) out.push(line([label, r.pair, ...metricCells(r)]));
     }
   }
   out.push('');

@@ -3,7 +3,7 @@
 // an error naming it, never a silent miss that lowers the score.
 import type { SearchOptions } from '../search/searcher.ts';
 import type { SearchMode, SearchResponse } from '../types.ts';
-import { scoreRankings, type MetricsRow, type QueryScore } from './metrics.ts';
+import { isCrossLanguage, scoreRankings, type MetricsRow, type QueryScore } from './metrics.ts';
 import { rankedIds, type EvalPool, type GoldRef } from './pool.ts';
 import { EvalInputError, listIds, type EvalQuery } from './query-set.ts';
 import { summarize, type Summary } from './stats.ts';
@@ -20,6 +20,8 @@ export interface ModeResult {
   rankedBy: SearchMode;
   notice?: string;
   rows: MetricsRow[];
+  /** Per query language and cross-/same-language (see `subsetRows`). */
+  subsets: MetricsRow[];
   perQuery: QueryScore[];
   /** Per query, the ranked ids in the reference scorer's results format. */
   rankings: Map<string, string[]>;
@@ -61,6 +63,28 @@ export function resolveGold(queries: readonly EvalQuery[], pool: EvalPool): Reso
   return resolved;
 }
 
+/**
+ * Questions whose "xlang" flag says the opposite of the pool: a question marked cross-language
+ * must have all its gold passages in other languages, and one marked false at least one in its
+ * own. Throws one error listing every mismatch, before any search runs.
+ */
+export function checkDeclaredCrossLanguage(queries: readonly EvalQuery[], langs: ReadonlyMap<string, string>): void {
+  const wrong: string[] = [];
+  for (const q of queries) {
+    if (q.xlang === undefined) continue;
+    const actual = isCrossLanguage(q, langs);
+    if (actual !== undefined && actual !== q.xlang) {
+      const goldLangs = [...new Set(q.gold.map((g) => langs.get(g)))].sort().join('+');
+      wrong.push(`${q.id} (${q.lang} question, gold in ${goldLangs}: xlang should be ${actual})`);
+    }
+  }
+  if (wrong.length > 0) {
+    throw new EvalInputError(
+      `${wrong.length} question(s) have an "xlang" flag their gold passages contradict: ${listIds(wrong)}; xlang is true exactly when every gold passage is in another language than the question`,
+    );
+  }
+}
+
 /** Language of each gold id, for the per-pair breakdown. */
 export function goldLanguages(queries: readonly EvalQuery[], pool: EvalPool): Map<string, string> {
   const out = new Map<string, string>();
@@ -76,6 +100,7 @@ export async function runEval(
 ): Promise<ModeResult[]> {
   const resolved = resolveGold(queries, pool);
   const langs = goldLanguages(queries, pool);
+  checkDeclaredCrossLanguage(queries, langs);
   const out: ModeResult[] = [];
   for (const mode of opts.modes) {
     const rankings = new Map<string, string[]>();
@@ -91,8 +116,8 @@ export async function runEval(
       rankings.set(q.id, rankedIds(response.results, q.refs, pool));
       opts.onQuery?.(i + 1, resolved.length, mode);
     }
-    const { rows, perQuery } = scoreRankings(queries, rankings, langs);
-    out.push({ mode, rankedBy, ...(notice ? { notice } : {}), rows, perQuery, rankings, latencyMs: summarize(times) });
+    const { rows, subsets, perQuery } = scoreRankings(queries, rankings, langs);
+    out.push({ mode, rankedBy, ...(notice ? { notice } : {}), rows, subsets, perQuery, rankings, latencyMs: summarize(times) });
   }
   return out;
 }
