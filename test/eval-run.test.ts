@@ -17,6 +17,7 @@ import { resolveGold, runEval } from '../src/eval/run-eval.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
 import { loadIndex } from '../src/store/index-store.ts';
+import { REPO_ROOT, withShippedCorpus } from './helpers/shipped-corpus.ts';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -164,24 +165,18 @@ test('the command prints JSON, writes rankings the reference scorer agrees with,
 });
 
 test('every gold id of eval/corpus-queries.jsonl names a passage of the shipped corpus', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sanad-eval-corpus-'));
-  try {
-    await buildIndex({ corpusDir: path.join(here, '..', 'corpus'), indexDir: dir, embedder: null });
-    const index = await loadIndex(dir);
-    const pool = new EvalPool({ documents: index.documents, passages: index.passages });
-    const queries = await readQueries(path.join(here, '..', 'eval', 'corpus-queries.jsonl'));
+  await withShippedCorpus(async (pool, searcher) => {
+    const queries = await readQueries(path.join(REPO_ROOT, 'eval', 'corpus-queries.jsonl'));
     assert.deepEqual(
       [queries.length, queries.filter((q) => q.lang === 'en').length, queries.filter((q) => q.lang === 'ar').length, queries.filter((q) => q.lang === 'fa').length],
       [16, 7, 5, 4],
     );
     assert.equal(resolveGold(queries, pool).length, 16); // throws, listing them, if any id is stale
     // Keyword search alone answers every Arabic and Persian question at rank 1.
-    const [lexical] = await runEval(new Searcher(embeddedSnapshot(index), null), queries, pool, { modes: ['lexical'], k: 10 });
+    const [lexical] = await runEval(searcher, queries, pool, { modes: ['lexical'], k: 10 });
     const ranks = lexical?.perQuery.filter((q) => !q.id.startsWith('en-')).map((q) => q.rank);
     assert.deepEqual(ranks, [1, 1, 1, 1, 1, 1, 1, 1, 1]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('mode lists and per-mode rankings file names', async () => {

@@ -10,14 +10,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { scoreRankings, type MetricsRow } from '../src/eval/metrics.ts';
-import { EvalPool } from '../src/eval/pool.ts';
 import { EvalInputError, readPassageSets, readQueries, readQuerySets, type EvalQuery } from '../src/eval/query-set.ts';
 import { formatReport } from '../src/eval/report.ts';
 import { checkDeclaredCrossLanguage, goldLanguages, resolveGold, runEval } from '../src/eval/run-eval.ts';
-import { buildIndex } from '../src/indexer/build-index.ts';
-import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
-import { Searcher } from '../src/search/searcher.ts';
-import { loadIndex } from '../src/store/index-store.ts';
+import { REPO_ROOT, withShippedCorpus } from './helpers/shipped-corpus.ts';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -151,29 +147,22 @@ test('several passage and query files read as one set; an id in two files is an 
 });
 
 test('eval/xlang-queries.jsonl: 75 questions, a third in each language, gold ids and xlang flags that hold', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sanad-eval-xlang-'));
-  try {
-    await buildIndex({ corpusDir: path.join(here, '..', 'corpus'), indexDir: dir, embedder: null });
-    const index = await loadIndex(dir);
-    const pool = new EvalPool({ documents: index.documents, passages: index.passages });
-    const queries = await readQueries(path.join(here, '..', 'eval', 'xlang-queries.jsonl'));
+  await withShippedCorpus(async (pool, searcher) => {
+    const queries = await readQueries(path.join(REPO_ROOT, 'eval', 'xlang-queries.jsonl'));
     const count = (f: (q: EvalQuery) => boolean) => queries.filter(f).length;
     assert.deepEqual(
       [queries.length, count((q) => q.lang === 'en'), count((q) => q.lang === 'ar'), count((q) => q.lang === 'fa')],
       [75, 25, 25, 25],
     );
     assert.equal(resolveGold(queries, pool).length, 75); // throws, listing them, if any id is stale
-    const langs = goldLanguages(queries, pool);
-    checkDeclaredCrossLanguage(queries, langs); // throws if a flag is wrong
+    checkDeclaredCrossLanguage(queries, goldLanguages(queries, pool)); // throws if a flag is wrong
     assert.ok(queries.every((q) => q.xlang !== undefined), 'every question says whether it is cross-language');
     // Answerable only from another language's article: every English question, and among the
     // Arabic and Persian ones at least a third of the whole set on their own.
     assert.equal(count((q) => q.lang === 'en' && q.xlang === true), 25);
     assert.ok(count((q) => q.lang !== 'en' && q.xlang === true) >= 24);
     // The run itself works over the shipped corpus (keyword search only: no model in tests).
-    const [lexical] = await runEval(new Searcher(embeddedSnapshot(index), null), queries, pool, { modes: ['lexical'], k: 10 });
+    const [lexical] = await runEval(searcher, queries, pool, { modes: ['lexical'], k: 10 });
     assert.deepEqual(lexical?.subsets.map((r) => [r.pair, r.n]), [['ar->*', 25], ['en->*', 25], ['fa->*', 25], ['cross-language', 49], ['same-language', 26]]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
