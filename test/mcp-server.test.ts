@@ -138,8 +138,14 @@ describe('instructions and status', () => {
       watching: false,
       index_dir: fx.indexDir,
       corpus_dir: fx.corpusDir,
+      corpus: { changed: false, added: [], changed_files: [], removed: [], counts: { added: 0, changed: 0, removed: 0 }, files: 5 },
     });
-    assert.deepEqual(r.content, [{ type: 'text', text: `Index: hybrid search, model fake:fake-hash-64 (ready), 5 documents, 21 passages, built ${s.builtAt}.` }]);
+    assert.deepEqual(r.content, [
+      {
+        type: 'text',
+        text: `Index: hybrid search, model fake:fake-hash-64 (ready), 5 documents, 21 passages, built ${s.builtAt}.\nThe index is up to date with the corpus folder (5 files).`,
+      },
+    ]);
   });
 });
 
@@ -198,7 +204,7 @@ describe('resources', () => {
     const r = await conn.client.readResource({ uri: 'sanad://status' });
     const first = r.contents[0];
     assert.ok(first && 'text' in first);
-    assert.deepEqual(JSON.parse(first.text), statusOut(fx.handle.status()));
+    assert.deepEqual(JSON.parse(first.text), { ...statusOut(fx.handle.status()), corpus: { changed: false, added: [], changed_files: [], removed: [], counts: { added: 0, changed: 0, removed: 0 }, files: 5 } });
   });
 
   it('refuses an unknown document with the closest ids', async () => {
@@ -255,7 +261,10 @@ describe('reindex', () => {
   const summary = async () => {
     const r = (await c.client.callTool({ name: 'reindex', arguments: {} })) as CallToolResult;
     assert.notEqual(r.isError, true, JSON.stringify(r.content));
-    const s = r.structuredContent as Record<string, unknown>;
+    const out = r.structuredContent as { build_id: string; state: string; summary: Record<string, unknown> };
+    assert.match(out.build_id, /^build-\d+$/);
+    assert.equal(out.state, 'done');
+    const s = out.summary;
     assert.equal(typeof s.ms, 'number');
     assert.match(String(s.version), /^v-/);
     const { ms: _ms, version: _v, ...rest } = s;
@@ -271,6 +280,7 @@ describe('reindex', () => {
       removed: [],
       unchanged: 5,
       skipped: [],
+      unsupported: [],
       documents: 5,
       passages: 21,
       embedded: 0,
@@ -289,6 +299,7 @@ describe('reindex', () => {
       removed: [],
       unchanged: 5,
       skipped: [],
+      unsupported: [],
       documents: 6,
       passages: 23,
       embedded: 2,
@@ -296,7 +307,6 @@ describe('reindex', () => {
       mode: 'hybrid',
     });
     assert.match(second.text, /^Reindexed in \d+ ms: 1 added, 0 changed, 0 removed, 0 skipped; 2 passages embedded, 21 reused; now 6 documents, 23 passages, hybrid\.$/);
-    assert.equal(c.logs.at(-1), second.text);
 
     const found = (await c.client.callTool({ name: 'search', arguments: { query: 'zebrafinch', mode: 'lexical', k: 1 } })) as CallToolResult;
     assert.deepEqual(
@@ -314,7 +324,10 @@ describe('reindex', () => {
 
   it('turns a failing rebuild into an error result, not a crash', async () => {
     const broken = await createFixtureIndex();
-    const failing = { ...broken.handle, reindex: () => Promise.reject(new Error('index is locked by process 42; wait for it or remove index/.lock')) };
+    const failing = {
+      ...broken.handle,
+      startReindex: () => ({ id: 'build-1', done: Promise.reject(new Error('index is locked by process 42; wait for it or remove index/.lock')) }),
+    };
     const cc = await connectClient(failing);
     try {
       const r = (await cc.client.callTool({ name: 'reindex', arguments: {} })) as CallToolResult;

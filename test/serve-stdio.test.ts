@@ -90,15 +90,12 @@ describe('sanad serve over stdio', () => {
     assert.deepEqual([code, signal], [0, null]);
 
     const lines = stdout.split('\n').filter((l) => l !== '');
-    const messages = lines.map((l) => JSON.parse(l) as { jsonrpc: string; id?: number; result?: { structuredContent?: { results: unknown[] } } });
-    assert.deepEqual(
-      messages.map((m) => [m.jsonrpc, m.id]),
-      [
-        ['2.0', 1],
-        ['2.0', 2],
-      ],
-    );
-    assert.deepEqual(messages[1]?.result?.structuredContent?.results, []);
+    const messages = lines.map((l) => JSON.parse(l) as { jsonrpc: string; id?: number; method?: string; result?: { structuredContent?: { results: unknown[] } } });
+    // Every line is JSON-RPC: the two responses, and notifications (index news in the client log).
+    assert.ok(messages.every((m) => m.jsonrpc === '2.0' && (m.id !== undefined || m.method?.startsWith('notifications/'))), stdout);
+    const responses = messages.filter((m) => m.id !== undefined);
+    assert.deepEqual(responses.map((m) => m.id), [1, 2]);
+    assert.deepEqual(responses[1]?.result?.structuredContent?.results, []);
     assert.match(stderr, /\nshutting down \(stdin closed\)\n/);
   });
 });

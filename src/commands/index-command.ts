@@ -1,6 +1,7 @@
 // `sanad index`: build or incrementally update the index, then print what changed.
 import { embedderForBuild } from '../embed/for-index.ts';
-import { buildIndex, type BuildSummary } from '../indexer/build-index.ts';
+import { unsupportedLine } from '../corpus/read.ts';
+import { buildIndex, LEXICAL_ON_REQUEST, type BuildSummary } from '../indexer/build-index.ts';
 import { formatSeconds } from '../util/progress.ts';
 import { EMBEDDER_HELP, EMBEDDER_OPTIONS, PATH_HELP, embedderFlags, PATH_OPTIONS, intFlag, parseFlags, requireCorpus, resolvePaths } from './cli-args.ts';
 
@@ -59,11 +60,13 @@ export function formatSummary(s: BuildSummary): string {
   const files = `files: ${s.added.length} added, ${s.changed.length} changed, ${s.removed.length} removed, ${s.unchanged} unchanged, ${s.skipped.length} skipped`;
   const head = s.rebuilt ? `index ${s.version} published` : `index ${s.version} is up to date`;
   const lines = [
-    `${head} (${s.mode === 'hybrid' ? 'hybrid: lexical + semantic' : s.semanticUnavailable?.includes('on request') ? 'lexical-only, on request' : 'lexical-only: no embedding model, see above'})`,
+    `${head} (${s.mode === 'hybrid' ? 'hybrid: lexical + semantic' : s.semanticUnavailable === LEXICAL_ON_REQUEST ? 'lexical-only, on request' : 'lexical-only: no embedding model, see above'})`,
     files,
     `passages: ${s.passages} in ${s.documents} documents; ${s.embedded} embedded, ${s.reused} reused`,
     `time: ${formatSeconds(s.ms / 1000)}`,
   ];
   for (const skip of s.skipped) lines.push(`skipped: ${skip.reason}`);
+  const unsupported = unsupportedLine(s.unsupported);
+  if (unsupported) lines.push(unsupported);
   return lines.join('\n');
 }

@@ -31,6 +31,9 @@ ${PATH_HELP}
                       clients reach the server by a name other than localhost/127.0.0.1/[::1].
                       Set SANAD_HTTP_TOKEN to require "Authorization: Bearer <token>".
   --watch             reindex in the background when corpus files are added, changed or removed
+  --no-update         serve the index as it is; by default files added, changed or removed while
+                      the server was stopped are indexed at start (incremental, only a check when
+                      nothing changed)
   --debounce MS       quiet time before a watched change triggers a reindex (default ${DEFAULT_DEBOUNCE_MS})
   --lexical-only      serve and rebuild without a model (BM25 only)
   --max-mb N          skip corpus files larger than N MB when rebuilding (SANAD_MAX_MB, default 20)
@@ -51,6 +54,7 @@ export const serveCommand = {
       debounce: { type: 'string' },
       'lexical-only': { type: 'boolean' },
       'max-mb': { type: 'string' },
+      'no-update': { type: 'boolean' },
     });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
@@ -141,9 +145,10 @@ export const serveCommand = {
 
     // Only now, with the handshake possible, start loading the model (it may take a while).
     void live.startModel();
+    if (!values['no-update']) void live.updateAtStart();
     let watcher: CorpusWatcher | null = null;
     if (values.watch) {
-      watcher = watchCorpus({ corpusDir: paths.corpusDir, debounceMs, onChange: () => live.reindex(), log });
+      watcher = watchCorpus({ corpusDir: paths.corpusDir, debounceMs, onChange: () => live.reindex('watch'), log });
       live.setWatching(true);
       void watcher.ready.then(() => log(`watching ${paths.corpusDir} for changes`));
     }

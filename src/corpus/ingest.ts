@@ -1,7 +1,7 @@
 // Corpus folder → documents with passages and metadata: read, decode, segment.
 
 import type { IngestedDocument, SkippedFile, SourceDocument } from '../types.ts';
-import { readCorpus, type ReadCorpusOptions } from './read.ts';
+import { readCorpus, type ReadCorpusOptions, type UnsupportedType } from './read.ts';
 import { segmentDocument } from './segment.ts';
 
 export interface IngestResult {
@@ -10,6 +10,8 @@ export interface IngestResult {
   /** The decoded sources of those documents (what passage offsets index into), same order. */
   sources: SourceDocument[];
   skipped: SkippedFile[];
+  /** Files of other types in the folder (not articles sanad reads), by extension. */
+  unsupported: UnsupportedType[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface IngestResult {
  * no passage: it is reported in `skipped` (and through `onWarn`) rather than indexed empty.
  */
 export async function ingestCorpus(dir: string, opts: ReadCorpusOptions = {}): Promise<IngestResult> {
-  const { files, skipped } = await readCorpus(dir, opts);
+  const { files, skipped, unsupported } = await readCorpus(dir, opts);
   const documents: IngestedDocument[] = [];
   const sources: SourceDocument[] = [];
   for (const file of files) {
@@ -35,5 +37,5 @@ export async function ingestCorpus(dir: string, opts: ReadCorpusOptions = {}): P
     sources.push(file);
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { documents, sources, skipped };
+  return { documents, sources, skipped, unsupported };
 }

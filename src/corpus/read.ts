@@ -31,6 +31,44 @@ export interface ReadCorpusOptions {
    * folder at the worst moment; production code has no reason to set it.
    */
   afterListing?: (ids: readonly string[]) => Promise<void> | void;
+  /** Called after each file is read: how many of the candidate files are done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Files of types the reader does not take, grouped by extension (`.pdf`, or `(none)`). */
+export interface UnsupportedType {
+  type: string;
+  count: number;
+  /** Up to a few of their paths, sorted. */
+  examples: string[];
+}
+
+const UNSUPPORTED_EXAMPLES = 3;
+
+/** One line naming the files left out for their type, e.g. `2 .pdf files (a.pdf, b.pdf)`; empty when none. */
+export function unsupportedLine(unsupported: readonly UnsupportedType[]): string {
+  if (unsupported.length === 0) return '';
+  const parts = unsupported.map((u) => {
+    const more = u.count > u.examples.length ? ', …' : '';
+    return `${u.count} ${u.type} file${u.count === 1 ? '' : 's'} (${u.examples.join(', ')}${more})`;
+  });
+  return `not indexed, of types sanad does not read: ${parts.join('; ')}; articles must be ${CORPUS_EXTENSIONS.join(', ')} files`;
+}
+
+/** Groups paths by lower-cased extension, largest group first, then by type. */
+export function groupUnsupported(paths: readonly string[]): UnsupportedType[] {
+  const groups = new Map<string, string[]>();
+  for (const p of paths) {
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    const dot = name.lastIndexOf('.');
+    const type = dot > 0 ? name.slice(dot).toLowerCase() : '(none)';
+    const list = groups.get(type);
+    if (list) list.push(p);
+    else groups.set(type, [p]);
+  }
+  return [...groups]
+    .map(([type, list]) => ({ type, count: list.length, examples: [...list].sort().slice(0, UNSUPPORTED_EXAMPLES) }))
+    .sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }
 
 function hasCorpusExtension(name: string): boolean {
@@ -74,7 +112,7 @@ interface Candidate {
  * Lists candidate files. Hidden entries (leading dot) are ignored. A symlink is followed only
  * when its target resolves inside the corpus folder, and only to a file.
  */
-async function walk(root: string, rootReal: string, skipped: SkippedFile[]): Promise<Candidate[]> {
+async function walk(root: string, rootReal: string, skipped: SkippedFile[], unsupported: string[] = []): Promise<Candidate[]> {
   const out: Candidate[] = [];
   const skip = (id: string, why: string) => skipped.push({ path: id, reason: `${id}: skipped, ${why}` });
 
@@ -116,7 +154,11 @@ async function walk(root: string, rootReal: string, skipped: SkippedFile[]): Pro
         if (st?.isDirectory()) await visit(abs);
         continue;
       }
-      if (!e.isFile() || !hasCorpusExtension(e.name)) continue;
+      if (!e.isFile()) continue;
+      if (!hasCorpusExtension(e.name)) {
+        unsupported.push(id);
+        continue;
+      }
       const st = await lstat(abs).catch(() => undefined);
       if (!st) continue; // removed since the folder was listed
       if (!st.isFile()) {
@@ -175,20 +217,31 @@ async function linkTarget(
 }
 
 /**
+ * The files under `dir` that `readCorpus` would read (same rules: corpus extensions, no hidden
+ * entries, links only within the folder), as ids and paths to open, sorted by id. Throws when
+ * `dir` cannot be read.
+ */
+export async function listCorpusFiles(dir: string): Promise<Array<{ id: string; abs: string }>> {
+  const files = await walk(dir, await realpath(dir), []);
+  return files.map(({ id, abs }) => ({ id, abs })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
  * Every readable article under `dir`, sorted by path (code-unit order, locale independent), and
  * the files skipped with their reasons. Throws only when `dir` itself cannot be read.
  */
 export async function readCorpus(
   dir: string,
   opts: ReadCorpusOptions = {},
-): Promise<{ files: SourceDocument[]; skipped: SkippedFile[] }> {
+): Promise<{ files: SourceDocument[]; skipped: SkippedFile[]; unsupported: UnsupportedType[] }> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const skipped: SkippedFile[] = [];
+  const unsupportedPaths: string[] = [];
   let candidates: Candidate[];
   let rootReal: string;
   try {
     rootReal = await realpath(dir);
-    candidates = await walk(dir, rootReal, skipped);
+    candidates = await walk(dir, rootReal, skipped, unsupportedPaths);
   } catch (err) {
     throw new Error(`Cannot read the corpus folder ${dir} (${errorCode(err)}); check that it exists and is readable.`, { cause: err });
   }
@@ -196,14 +249,16 @@ export async function readCorpus(
   await opts.afterListing?.(candidates.map((c) => c.id));
 
   const files: SourceDocument[] = [];
+  let done = 0;
   for (const c of candidates) {
     const result = await readCandidate(c, rootReal, maxBytes);
     if (isSkipped(result)) skipped.push(result);
     else files.push(result);
+    opts.onProgress?.(++done, candidates.length);
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const s of skipped) opts.onWarn?.(s);
-  return { files, skipped };
+  return { files, skipped, unsupported: groupUnsupported(unsupportedPaths) };
 }
 
 // O_NOFOLLOW: a file swapped for a symbolic link is not followed (ELOOP). O_NONBLOCK: opening a

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { ingestCorpus } from '../corpus/ingest.ts';
+import type { UnsupportedType } from '../corpus/read.ts';
 import { SEGMENTER_VERSION } from '../corpus/segment.ts';
 import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
 import { Bm25Index } from '../text/bm25.ts';
@@ -33,6 +34,13 @@ export interface BuildOptions {
   log?: (line: string) => void;
   /** Show an embedding progress bar/lines on stderr. */
   progress?: boolean;
+  /** Where the build is: files read, passages embedded, then the index written (for status and MCP progress). */
+  onProgress?: (p: BuildProgress) => void;
+  /**
+   * Why `embedder` is null, for the index's own record ("semantic unavailable because …"); the
+   * default says it was asked for (`--lexical-only`).
+   */
+  lexicalReason?: string;
   /**
    * The index version a caller already holds in memory (a running server). Used instead of
    * reading and verifying the current version from disk again, when it still is the current one.
@@ -46,6 +54,18 @@ export interface BuildOptions {
   lazyModel?: boolean;
 }
 
+/** The stages of a build, in order; `embedding` is skipped when no passage is new. */
+export type BuildStage = 'reading' | 'embedding' | 'indexing' | 'publishing';
+
+export interface BuildProgress {
+  stage: BuildStage;
+  /** Files read (reading), passages embedded (embedding); 0 or 1 for the short stages. */
+  done: number;
+  total: number;
+}
+
+export const LEXICAL_ON_REQUEST = 'built lexical-only on request (--lexical-only)';
+
 export interface BuildSummary {
   version: string;
   /** False when the corpus and settings were unchanged and the current version was kept. */
@@ -55,6 +75,8 @@ export interface BuildSummary {
   removed: string[];
   unchanged: number;
   skipped: SkippedFile[];
+  /** Files in the corpus folder of types sanad does not read, by extension. */
+  unsupported: UnsupportedType[];
   documents: number;
   passages: number;
   embedded: number;
@@ -70,9 +92,11 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const lock = await acquireWriterLock(opts.indexDir);
   try {
     const previous = await loadPrevious(opts, log);
-    const { documents, skipped } = await ingestCorpus(opts.corpusDir, {
+    const progress = opts.onProgress ?? (() => {});
+    const { documents, skipped, unsupported } = await ingestCorpus(opts.corpusDir, {
       ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
       onWarn: (s) => log(`skipped: ${s.reason}`),
+      onProgress: (done, total) => progress({ stage: 'reading', done, total }),
     });
 
     const space = await probeSpace(opts, previous, log);
@@ -87,6 +111,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       removed: diff.removed,
       unchanged: diff.unchanged,
       skipped,
+      unsupported,
       documents: documents.length,
       passages: passages.length,
       mode: space.space ? ('hybrid' as const) : ('lexical' as const),
@@ -109,12 +134,15 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
     let reused = 0;
     if (space.space && opts.embedder) {
       const reuse = previous?.vectors && sameSpace(previous.manifest.embedding, space.space) ? previous : null;
-      const result = await embedAll(opts.embedder, passages, reuse, opts.progress ?? false);
+      const result = await embedAll(opts.embedder, passages, reuse, opts.progress ?? false, (done, total) =>
+        progress({ stage: 'embedding', done, total }),
+      );
       embedded = result.embedded;
       reused = result.reused;
       vectors = VectorIndex.build(space.space.dimension, result.vectors, opts.hnsw ?? DEFAULT_HNSW);
     }
 
+    progress({ stage: 'indexing', done: 0, total: 1 });
     // A generator keeps only one token list alive at a time: at a million passages the arrays
     // of all token lists would dominate memory and garbage-collection time.
     const lexical = new Bm25Index((function* () {
@@ -130,6 +158,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
       buildMs: Math.round(performance.now() - started),
     });
 
+    progress({ stage: 'publishing', done: 0, total: 1 });
     const staging = await makeStagingDir(opts.indexDir);
     let version: string;
     try {
@@ -193,7 +222,7 @@ async function probeSpace(
   previous: LoadedIndex | null,
   log: (line: string) => void,
 ): Promise<{ space: EmbeddingSpace | null; unavailable?: string }> {
-  if (!opts.embedder) return { space: null, unavailable: 'built lexical-only on request' };
+  if (!opts.embedder) return { space: null, unavailable: opts.lexicalReason ?? LEXICAL_ON_REQUEST };
   const known = previous?.vectors ? previous.manifest.embedding : null;
   if (opts.lazyModel && known && spaceMismatch(known, opts.embedder.info) === null) return { space: known };
   try {
@@ -234,6 +263,7 @@ async function embedAll(
   passages: StoredPassage[],
   previous: LoadedIndex | null,
   showProgress: boolean,
+  onProgress: (done: number, total: number) => void,
 ): Promise<{ vectors: Float32Array[]; embedded: number; reused: number }> {
   const cached = new Map<string, number>();
   previous?.passages.forEach((p, ord) => cached.set(p.hash, ord));
@@ -249,7 +279,11 @@ async function embedAll(
   const texts = pending.map((ords) => passages[ords[0] ?? 0]?.text ?? '');
   if (texts.length > 0) {
     const progress = showProgress ? createProgress('passages embedded', texts.length) : null;
-    const fresh = await embedder.embedPassages(texts, (p) => progress?.update(p.done));
+    onProgress(0, texts.length);
+    const fresh = await embedder.embedPassages(texts, (p) => {
+      progress?.update(p.done);
+      onProgress(p.done, texts.length);
+    });
     progress?.finish();
     pending.forEach((ords, i) => {
       const v = fresh[i];

@@ -2,8 +2,10 @@
 // shared snapshot), a status report, and a way to rebuild. The server asks `current()` once per
 // request and holds that searcher's snapshot until the request ends (tools/shared.ts useView), so a
 // reindex swaps the snapshot between requests, atomically, and never under a running one.
+import type { CorpusChanges } from '../corpus/changes.ts';
 import type { BuildSummary } from '../indexer/build-index.ts';
 import type { Searcher } from '../search/searcher.ts';
+import type { BuildTrigger, BuildView, IndexListener } from './builds.ts';
 
 export type ModelState = 'none' | 'loading' | 'ready' | 'failed';
 
@@ -24,6 +26,8 @@ export interface IndexStatus {
   builtAt: string;
   buildMs: number;
   reindexing: boolean;
+  /** The rebuild running now (or waiting to start), with its progress. */
+  build?: BuildView;
   watching: boolean;
   lastReindex?: BuildSummary;
   lastReindexError?: string;
@@ -39,5 +43,13 @@ export interface IndexHandle {
    * Rebuilds incrementally from the corpus folder and swaps the new snapshot in when complete.
    * Concurrent calls share one build (a call arriving during a build waits for a fresh one after it).
    */
-  reindex(): Promise<BuildSummary>;
+  reindex(trigger?: BuildTrigger): Promise<BuildSummary>;
+  /** Schedules a rebuild like `reindex` and returns its id at once, with the promise of its summary. */
+  startReindex(trigger: BuildTrigger): { id: string; done: Promise<BuildSummary> };
+  /** A recent rebuild by id (running, queued or finished); undefined when unknown or long gone. */
+  buildStatus(id: string): BuildView | undefined;
+  /** Files added, changed or removed in the corpus folder since the served version was built. */
+  checkCorpus(): Promise<CorpusChanges>;
+  /** Progress, finished and failed rebuilds, model news; returns the unsubscribe function. */
+  subscribe(listener: IndexListener): () => void;
 }

@@ -10,6 +10,7 @@
 // common case (a cached model is ready in a few seconds); the bound keeps a first-run download
 // from stalling the assistant.
 import type { IndexInfo } from '../backend/backend.ts';
+import { corpusChanges, hasChanges, type CorpusChanges, type FileStamp, type IndexedFile } from '../corpus/changes.ts';
 import { embeddedSnapshot, loadedIndexOf } from '../backend/embedded/open.ts';
 import type { IndexSnapshot } from '../backend/snapshot.ts';
 import type { Embedder } from '../embed/embedder.ts';
@@ -20,6 +21,7 @@ import { IndexMissingError, loadIndex, readCurrentManifest, type LoadedIndex } f
 import { IndexLockedError, waitForLockRelease } from '../store/lock.ts';
 import { describeSpace, IndexFormatError, IndexVersionError, spaceMismatch } from '../store/manifest.ts';
 import type { SearchResponse } from '../types.ts';
+import { BuildTracker, viewBuild, type BuildRecord, type BuildTrigger, type BuildView, type IndexListener } from './builds.ts';
 import type { IndexHandle, IndexStatus, ModelState } from './index-handle.ts';
 
 export interface LiveIndexOptions {
@@ -81,6 +83,12 @@ class VectorsPendingSearcher extends Searcher {
   }
 }
 
+/** Why a first-start index has no vectors (recorded in its manifest until vectors are added). */
+export const BOOTSTRAP_LEXICAL_REASON =
+  'built lexical-only at first start so the server could answer at once; a server adds the vectors once the embedding model has loaded (or run `sanad index`)';
+/** Why a server started with --lexical-only builds without vectors. */
+export const SERVE_LEXICAL_REASON = 'the server runs lexical-only (--lexical-only)';
+
 export const VECTORS_PENDING_NOTICE =
   'this index has no vectors yet; they are being added in the background, so these results are lexical only for now';
 
@@ -94,7 +102,7 @@ export class LiveIndex implements IndexHandle {
   private lastReindex: BuildSummary | undefined;
   private lastReindexError: string | undefined;
   /** The build that has not started yet; every call arriving now joins it. */
-  private nextBuild: Promise<BuildSummary> | null = null;
+  private nextBuild: { record: BuildRecord; done: Promise<BuildSummary> } | null = null;
   /** The newest scheduled build (running or waiting); the next one queues behind it. */
   private latestBuild: Promise<BuildSummary> | null = null;
   private building = false;
@@ -102,6 +110,10 @@ export class LiveIndex implements IndexHandle {
   private lockWait: AbortController | null = null;
   private readonly log: (line: string) => void;
   private readonly build: (opts: BuildOptions) => Promise<BuildSummary>;
+  private readonly builds = new BuildTracker();
+  /** Files the served version was built from, read once per version, for corpus checks. */
+  private indexed: { version: string; files: IndexedFile[]; skipped: string[] } | null = null;
+  private readonly stamps = new Map<string, FileStamp>();
 
   private constructor(
     private readonly opts: LiveIndexOptions,
@@ -151,44 +163,108 @@ export class LiveIndex implements IndexHandle {
     this.refreshSearcher();
     this.modelLoad = embedder.dimension().then(
       (dimension) => {
-        if (this.modelState !== 'ready') this.log(`embedding model ready (${embedder.info.model}, dimension ${dimension})`);
+        if (this.modelState !== 'ready') {
+          const message = `embedding model ready (${embedder.info.model}, dimension ${dimension})`;
+          this.log(message);
+          this.builds.emit({ type: 'model', state: 'ready', message });
+        }
         this.markModelReady();
         if (!this.searcher.snapshot.info().embedding && !this.closed) {
           this.log('the index has no vectors yet; adding them in the background');
-          this.reindex().catch(() => {
-            // reindex() has logged the failure and recorded it in status().
+          this.startReindex('model').done.catch(() => {
+            // runBuild has logged the failure and recorded it in status().
           });
         }
       },
       (err: unknown) => {
         this.modelState = 'failed';
         this.modelError = errorText(err);
-        this.log(`embedding model unavailable, searches are lexical only: ${this.modelError}`);
+        const message = `embedding model unavailable, searches are lexical only: ${this.modelError}`;
+        this.log(message);
+        this.builds.emit({ type: 'model', state: 'failed', message });
         this.refreshSearcher();
       },
     );
     return this.modelLoad;
   }
 
-  reindex(): Promise<BuildSummary> {
-    if (this.closed) return Promise.reject(new Error('the server is shutting down; reindex was not started'));
-    if (this.nextBuild) return this.nextBuild;
+  reindex(trigger: BuildTrigger = 'tool'): Promise<BuildSummary> {
+    return this.startReindex(trigger).done;
+  }
+
+  /**
+   * Schedules a rebuild and returns its id at once (a client can follow it with `buildStatus(id)`), and
+   * the promise of its summary. Calls made before it starts join it; a call during a running build
+   * queues one more after it, since that build may have read the corpus before the caller's change.
+   */
+  startReindex(trigger: BuildTrigger): { id: string; done: Promise<BuildSummary> } {
+    if (this.closed) {
+      const record = this.builds.create(trigger);
+      const error = 'the server is shutting down; reindex was not started';
+      this.builds.fail(record, error);
+      return { id: record.id, done: Promise.reject(new Error(error)) };
+    }
+    if (this.nextBuild) return { id: this.nextBuild.record.id, done: this.nextBuild.done };
     const before = this.latestBuild;
-    const job = (async () => {
-      // A build already running may have read the corpus before the caller's change: queue one
-      // more after it. Calls made before this one starts join it (they see the same corpus).
+    const record = this.builds.create(trigger);
+    const done = (async () => {
       if (before) await before.catch(() => undefined);
       await new Promise<void>((resolve) => setImmediate(resolve));
       this.nextBuild = null;
-      return this.runBuild();
+      return this.runBuild(record);
     })();
-    this.nextBuild = job;
-    this.latestBuild = job;
+    this.nextBuild = { record, done };
+    this.latestBuild = done;
     const clear = () => {
-      if (this.latestBuild === job) this.latestBuild = null;
+      if (this.latestBuild === done) this.latestBuild = null;
     };
-    job.then(clear, clear);
-    return job;
+    done.then(clear, clear);
+    return { id: record.id, done };
+  }
+
+  /** A rebuild by id (the latest few are kept), as a client sees it; undefined when unknown. */
+  buildStatus(id: string): BuildView | undefined {
+    const record = this.builds.get(id);
+    return record ? viewBuild(record, Date.now()) : undefined;
+  }
+
+  /**
+   * Whether the corpus folder differs from what the served version was built from (files added,
+   * changed, removed). Cheap when nothing changed since the last check: unchanged files are not read.
+   */
+  async checkCorpus(): Promise<CorpusChanges> {
+    const version = this.searcher.snapshot.info().version;
+    if (this.indexed?.version !== version) {
+      const current = await readCurrentManifest(this.opts.indexDir);
+      if (!current) throw new Error(`no index at ${this.opts.indexDir}`);
+      this.indexed = { version: current.version, files: current.manifest.files, skipped: current.manifest.skipped.map((k) => k.path) };
+    }
+    return corpusChanges(this.opts.corpusDir, this.indexed.files, this.indexed.skipped, this.stamps);
+  }
+
+  /**
+   * At server start: brings the index up to date with the corpus when files changed while the
+   * server was stopped (an incremental rebuild), and only checks when nothing did.
+   */
+  async updateAtStart(): Promise<void> {
+    let changes: CorpusChanges;
+    try {
+      changes = await this.checkCorpus();
+    } catch (err) {
+      this.log(`could not compare the corpus with the index at start (${errorText(err)}); serving the index as it is`);
+      return;
+    }
+    if (!hasChanges(changes)) {
+      this.log(`the index is up to date with the corpus (${changes.files} files checked in ${changes.ms} ms)`);
+      return;
+    }
+    this.log(`the corpus changed while the server was stopped (${changes.added.length} added, ${changes.changed.length} changed, ${changes.removed.length} removed); updating the index`);
+    await this.startReindex('start-up').done.catch(() => undefined);
+  }
+
+  /** Hears every progress step, finished or failed build, and model news (each MCP session subscribes). */
+  subscribe(listener: IndexListener): () => void {
+    return this.builds.subscribe(listener);
   }
 
   status(): IndexStatus {
@@ -207,11 +283,18 @@ export class LiveIndex implements IndexHandle {
       builtAt: info.createdAt,
       buildMs: info.buildMs,
       reindexing: this.building,
+      ...(this.activeBuild() ? { build: this.activeBuild() } : {}),
       watching: this.watching,
       ...(this.lastReindex ? { lastReindex: this.lastReindex } : {}),
       ...(this.lastReindexError ? { lastReindexError: this.lastReindexError } : {}),
       ...(info.fallbackReason ? { warning: info.fallbackReason } : {}),
     };
+  }
+
+  /** The rebuild running now, or else the one waiting to start. */
+  private activeBuild(): BuildView | undefined {
+    const latest = this.builds.latest();
+    return latest && (latest.state === 'running' || latest.state === 'queued') ? viewBuild(latest, Date.now()) : undefined;
   }
 
   setWatching(on: boolean): void {
@@ -244,18 +327,21 @@ export class LiveIndex implements IndexHandle {
     this.searcher.snapshot.retire();
   }
 
-  private async runBuild(): Promise<BuildSummary> {
+  private async runBuild(record: BuildRecord): Promise<BuildSummary> {
     this.building = true;
+    this.builds.start(record);
     const { embedder } = this.opts;
     try {
       const summary = await this.build({
         corpusDir: this.opts.corpusDir,
         indexDir: this.opts.indexDir,
         embedder,
+        ...(embedder ? {} : { lexicalReason: SERVE_LEXICAL_REASON }),
         ...(this.opts.baseUrl ? { baseUrl: this.opts.baseUrl } : {}),
         ...(this.opts.maxBytes !== undefined ? { maxBytes: this.opts.maxBytes } : {}),
         log: this.log,
         progress: this.opts.progress ?? false,
+        onProgress: (p) => this.builds.progress(record, p),
         // The snapshot in memory is the previous version: no need to read it from disk again.
         ...(previousOf(this.searcher.snapshot)),
       });
@@ -266,7 +352,9 @@ export class LiveIndex implements IndexHandle {
         this.modelError = summary.semanticUnavailable;
       }
       const current = this.searcher.snapshot.info();
-      if (summary.rebuilt || summary.version !== current.version || current.fallbackReason) {
+      const published = summary.rebuilt || summary.version !== current.version || Boolean(current.fallbackReason);
+      if (published) {
+        this.builds.progress(record, { stage: 'loading', done: 0, total: 1 });
         const loaded = await loadIndex(this.opts.indexDir);
         if (loaded.fallbackReason) this.log(`warning: ${loaded.fallbackReason}`);
         this.swap(embeddedSnapshot(loaded));
@@ -276,6 +364,7 @@ export class LiveIndex implements IndexHandle {
       this.lastReindex = summary;
       this.lastReindexError = undefined;
       this.log(describeBuild(summary));
+      this.builds.finish(record, summary, published);
       return summary;
     } catch (err) {
       const version = this.searcher.snapshot.info().version;
@@ -284,6 +373,7 @@ export class LiveIndex implements IndexHandle {
           ? `reindex postponed: ${err.message}; searches keep answering from version ${version}, and this server rebuilds and reloads once that build ends`
           : `reindex failed: ${errorText(err)}; searches keep answering from version ${version}`;
       this.log(this.lastReindexError);
+      this.builds.fail(record, this.lastReindexError);
       if (err instanceof IndexLockedError) this.retryAfterLock();
       throw err;
     } finally {
@@ -426,6 +516,7 @@ async function bootstrap(opts: LiveIndexOptions, log: (line: string) => void, st
       indexDir: opts.indexDir,
       embedder: stale ? opts.embedder : null,
       lazyModel: true,
+      lexicalReason: opts.embedder ? BOOTSTRAP_LEXICAL_REASON : SERVE_LEXICAL_REASON,
       ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
       log,
     });

@@ -3,7 +3,7 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { DocumentMeta } from '../types.ts';
-import { statusOut } from './tools/index-status.ts';
+import { statusWithCorpus } from './tools/index-status.ts';
 import { allDocuments, documentPages, unknownDocumentMessage, type IndexView } from './tools/index-view.ts';
 import { MAX_ID_CHARS, documentUri, idText, inlineText, quoteBlock, useView, type ToolContext } from './tools/shared.ts';
 
@@ -80,9 +80,13 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
   server.registerResource(
     'status',
     'sanad://status',
-    { title: 'Index status', description: 'The index status (mode, model, counts, build time) as JSON.', mimeType: 'application/json' },
-    (uri) => ({
-      contents: [{ uri: uri.toString(), mimeType: 'application/json', text: JSON.stringify(statusOut(ctx.index.status()), null, 2) }],
+    {
+      title: 'Index status',
+      description: 'The index status (mode, model, counts, build time, rebuild progress, corpus changes) as JSON.',
+      mimeType: 'application/json',
+    },
+    async (uri) => ({
+      contents: [{ uri: uri.toString(), mimeType: 'application/json', text: JSON.stringify(await statusWithCorpus(ctx.index), null, 2) }],
     }),
   );
 }

@@ -12,7 +12,7 @@ import { registerGetDocumentTool } from './tools/get-document.ts';
 import { registerGetPassageTool } from './tools/get-passage.ts';
 import { registerIndexStatusTool, statusOut, type StatusOut } from './tools/index-status.ts';
 import { registerListDocumentsTool } from './tools/list-documents.ts';
-import { registerReindexTool } from './tools/reindex.ts';
+import { registerReindexTool, summaryLine, summaryOut } from './tools/reindex.ts';
 import { registerSearchTool } from './tools/search.ts';
 import type { ToolContext } from './tools/shared.ts';
 import { registerVerifyQuoteTool } from './tools/verify-quote.ts';
@@ -42,7 +42,7 @@ export function createServer(deps: ServerDeps): McpServer {
 
   const server = new McpServer(
     { name: deps.name ?? 'sanad', version: deps.version ?? '0.0.0-dev' },
-    // logging: clients may set a level and receive reindex news as notifications/message.
+    // logging: clients may set a level and receive index news (rebuilds, model) as notifications/message.
     { instructions: buildInstructions(status), capabilities: { logging: {} } },
   );
   registerSearchTool(server, ctx);
@@ -55,5 +55,40 @@ export function createServer(deps: ServerDeps): McpServer {
   registerResources(server, ctx);
   registerViewApp(server, ctx, deps.viewPage ?? viewPageLoader());
   registerPrompts(server);
+  announceChanges(server, deps.index);
   return server;
+}
+
+/**
+ * Tells this session's client what changed in the index, whoever caused it (the reindex tool of
+ * any session, watch mode, start-up): a finished rebuild goes to the client log (at the level the
+ * client set), a new version also as resources/list_changed (the document list may differ), and
+ * failures and model news as log messages. The subscription ends with the session.
+ */
+function announceChanges(server: McpServer, index: IndexHandle): void {
+  const send = (level: 'info' | 'warning' | 'error', data: string) => {
+    if (!server.isConnected()) return;
+    server.sendLoggingMessage({ level, logger: 'sanad', data }).catch(() => undefined);
+  };
+  const unsubscribe = index.subscribe((event) => {
+    switch (event.type) {
+      case 'finished':
+        if (event.published && server.isConnected()) server.sendResourceListChanged();
+        send('info', summaryLine(summaryOut(event.summary)));
+        break;
+      case 'failed':
+        send('error', event.error);
+        break;
+      case 'model':
+        send(event.state === 'ready' ? 'info' : 'warning', event.message);
+        break;
+      default:
+        break;
+    }
+  });
+  const previous = server.server.onclose;
+  server.server.onclose = () => {
+    unsubscribe();
+    previous?.();
+  };
 }

@@ -8,8 +8,11 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusChanges, type FileStamp } from '../../src/corpus/changes.ts';
 import { createFakeEmbedder } from '../../src/embed/fake.ts';
+import { readCurrentManifest } from '../../src/store/index-store.ts';
 import { buildIndex, type BuildSummary } from '../../src/indexer/build-index.ts';
+import { BuildTracker, viewBuild, type BuildRecord, type BuildTrigger } from '../../src/mcp/builds.ts';
 import type { IndexHandle, IndexStatus } from '../../src/mcp/index-handle.ts';
 import { createServer } from '../../src/mcp/server.ts';
 import { Searcher } from '../../src/search/searcher.ts';
@@ -43,6 +46,27 @@ export async function createFixtureIndex(): Promise<FixtureIndex> {
   let searcher = new Searcher(await openEmbeddedSnapshot(indexDir), embedder);
   let lastReindex: BuildSummary | undefined;
   let calls = 0;
+  // The same bookkeeping a LiveIndex keeps, so tools can report build ids, progress and news.
+  const builds = new BuildTracker();
+  const stamps = new Map<string, FileStamp>();
+  const rebuild = async (record: BuildRecord): Promise<BuildSummary> => {
+    calls++;
+    builds.start(record);
+    try {
+      const summary = await buildIndex({ corpusDir, indexDir, embedder, onProgress: (p) => builds.progress(record, p) });
+      searcher = new Searcher(await openEmbeddedSnapshot(indexDir), embedder);
+      lastReindex = summary;
+      builds.finish(record, summary, summary.rebuilt);
+      return summary;
+    } catch (err) {
+      builds.fail(record, err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  };
+  const startReindex = (trigger: BuildTrigger) => {
+    const record = builds.create(trigger);
+    return { id: record.id, done: rebuild(record) };
+  };
 
   const handle: IndexHandle = {
     current: () => searcher,
@@ -64,12 +88,16 @@ export async function createFixtureIndex(): Promise<FixtureIndex> {
         ...(lastReindex ? { lastReindex } : {}),
       };
     },
-    async reindex() {
-      calls++;
-      const summary = await build();
-      searcher = new Searcher(await openEmbeddedSnapshot(indexDir), embedder);
-      lastReindex = summary;
-      return summary;
+    reindex: (trigger = 'tool') => startReindex(trigger).done,
+    startReindex,
+    buildStatus: (id) => {
+      const record = builds.get(id);
+      return record ? viewBuild(record, Date.now()) : undefined;
+    },
+    subscribe: (listener) => builds.subscribe(listener),
+    async checkCorpus() {
+      const current = await readCurrentManifest(indexDir);
+      return corpusChanges(corpusDir, current?.manifest.files ?? [], current?.manifest.skipped.map((k) => k.path) ?? [], stamps);
     },
   };
   return { handle, corpusDir, indexDir, reindexCalls: () => calls, cleanup: () => rm(root, { recursive: true, force: true }) };

@@ -2,9 +2,14 @@
 // built when, and whether a rebuild is running or failed.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { IndexStatus } from '../index-handle.ts';
+import { hasChanges } from '../../corpus/changes.ts';
+import { buildViewSchema, describeProgress } from '../builds.ts';
+import type { IndexHandle, IndexStatus } from '../index-handle.ts';
 import { summaryLine, summaryOut, summarySchema } from './reindex.ts';
-import { guarded, plural, toolResult, type ToolContext } from './shared.ts';
+import { guarded, MAX_ID_CHARS, plural, toolError, toolResult, type ToolContext } from './shared.ts';
+
+/** Paths listed per kind of change; the counts are complete. */
+const LISTED = 20;
 
 export const statusSchema = z.object({
   mode: z.enum(['hybrid', 'lexical']).describe('hybrid: meaning-based and keyword search; lexical: keyword search only.'),
@@ -18,14 +23,52 @@ export const statusSchema = z.object({
   built_at: z.string().describe('When the served index was built (ISO time).'),
   build_ms: z.number().int().describe('How long that build took, in milliseconds.'),
   reindexing: z.boolean().describe('True while a rebuild runs (searches still answer from the served version).'),
+  build: buildViewSchema
+    .optional()
+    .describe('The rebuild asked about with build_id, or else the one running (or queued) now: stage, counts, percent, ETA, outcome.'),
   watching: z.boolean().describe('True when the server rebuilds on its own as corpus files change.'),
   index_dir: z.string().describe('Folder of the index on the server machine.'),
   corpus_dir: z.string().describe('Corpus folder on the server machine.'),
   last_reindex: summarySchema.optional().describe('Summary of the last rebuild in this server session.'),
   last_reindex_error: z.string().optional().describe('Why the last rebuild failed, when it did.'),
   warning: z.string().optional().describe('Set when a damaged index made the server fall back to an older one.'),
+  corpus: z
+    .object({
+      changed: z.boolean().describe('True when the corpus folder differs from what the served version was built from: call reindex (or wait for watch mode).'),
+      added: z.array(z.string()).describe(`Files added since (at most ${LISTED} shown).`),
+      changed_files: z.array(z.string()).describe(`Files whose content changed (at most ${LISTED} shown).`),
+      removed: z.array(z.string()).describe(`Files removed (at most ${LISTED} shown).`),
+      counts: z.object({ added: z.number().int(), changed: z.number().int(), removed: z.number().int() }).describe('Full counts.'),
+      files: z.number().int().describe('Article files in the corpus folder now.'),
+    })
+    .optional()
+    .describe('The corpus folder compared with the served version (absent when it could not be read: see corpus_error).'),
+  corpus_error: z.string().optional().describe('Why the corpus folder could not be compared, when it could not.'),
 });
 export type StatusOut = z.infer<typeof statusSchema>;
+
+/** The status plus the comparison of the corpus folder with the served version. */
+export async function statusWithCorpus(index: IndexHandle, buildId?: string): Promise<StatusOut> {
+  const out = statusOut(index.status());
+  if (buildId !== undefined) {
+    const build = index.buildStatus(buildId);
+    if (build) out.build = build;
+  }
+  try {
+    const c = await index.checkCorpus();
+    out.corpus = {
+      changed: hasChanges(c),
+      added: c.added.slice(0, LISTED),
+      changed_files: c.changed.slice(0, LISTED),
+      removed: c.removed.slice(0, LISTED),
+      counts: { added: c.added.length, changed: c.changed.length, removed: c.removed.length },
+      files: c.files,
+    };
+  } catch (err) {
+    out.corpus_error = err instanceof Error ? err.message : String(err);
+  }
+  return out;
+}
 
 export function statusOut(s: IndexStatus): StatusOut {
   return {
@@ -40,6 +83,7 @@ export function statusOut(s: IndexStatus): StatusOut {
     built_at: s.builtAt,
     build_ms: Math.round(s.buildMs),
     reindexing: s.reindexing,
+    ...(s.build ? { build: s.build } : {}),
     watching: s.watching,
     index_dir: s.indexDir,
     corpus_dir: s.corpusDir,
@@ -57,9 +101,19 @@ export function statusLine(s: StatusOut): string {
 
 const DESCRIPTION = [
   'Report the state of the index: search mode (hybrid, or lexical-only when no embedding model is available), model,',
-  'document and passage counts, build time, whether a rebuild is running, and the last rebuild\'s summary or error.',
-  'Use it when search results say they are lexical only, or to check the corpus size. Takes no arguments.',
+  'document and passage counts, build time, whether the corpus folder changed since (files added, changed, removed),',
+  'a running rebuild\'s stage, percent and time left, and the last rebuild\'s summary or error.',
+  'Use it when search results say they are lexical only, to check the corpus size, or with build_id to follow a rebuild that reindex left running.',
 ].join(' ');
+
+const inputSchema = {
+  build_id: z
+    .string()
+    .min(1)
+    .max(MAX_ID_CHARS)
+    .optional()
+    .describe('A build id from reindex: report that rebuild (running, done or failed). Default: the rebuild running now, if any.'),
+};
 
 export function registerIndexStatusTool(server: McpServer, ctx: ToolContext): void {
   server.registerTool(
@@ -67,16 +121,28 @@ export function registerIndexStatusTool(server: McpServer, ctx: ToolContext): vo
     {
       title: 'Index status',
       description: DESCRIPTION,
-      inputSchema: {},
+      inputSchema,
       outputSchema: statusSchema.shape,
       annotations: { title: 'Index status', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    () =>
-      guarded(ctx, 'index_status', () => {
-        const structured = statusOut(ctx.index.status());
+    (args) =>
+      guarded(ctx, 'index_status', async () => {
+        if (args.build_id !== undefined && !ctx.index.buildStatus(args.build_id)) {
+          return toolError(`index_status: unknown build id "${args.build_id}"; ids come from reindex, and only the latest rebuilds are kept. Call index_status without build_id for the current state.`);
+        }
+        const structured = await statusWithCorpus(ctx.index, args.build_id);
         const lines = [statusLine(structured)];
         if (structured.semantic_unavailable) lines.push(`Semantic search unavailable: ${structured.semantic_unavailable}`);
-        if (structured.reindexing) lines.push('A rebuild is running; searches answer from the current version meanwhile.');
+        const b = structured.build;
+        if (b) {
+          const outcome = b.state === 'done' ? 'finished' : b.state === 'failed' ? `failed: ${b.error ?? 'unknown error'}` : describeProgress(b);
+          lines.push(`Rebuild ${b.id} (${b.trigger}): ${outcome}.${b.state === 'running' || b.state === 'queued' ? ' Searches answer from the current version meanwhile.' : ''}`);
+        } else if (structured.reindexing) lines.push('A rebuild is running; searches answer from the current version meanwhile.');
+        if (structured.corpus?.changed) {
+          const c = structured.corpus.counts;
+          lines.push(`The corpus folder changed since this version was built: ${c.added} added, ${c.changed} changed, ${c.removed} removed. Call reindex to include the changes.`);
+        } else if (structured.corpus) lines.push(`The index is up to date with the corpus folder (${plural(structured.corpus.files, 'file')}).`);
+        if (structured.corpus_error) lines.push(`Could not compare the corpus folder: ${structured.corpus_error}`);
         if (structured.watching) lines.push('Watching the corpus folder for changes.');
         if (structured.last_reindex) lines.push(`Last rebuild: ${summaryLine(structured.last_reindex)}`);
         if (structured.last_reindex_error) lines.push(`Last rebuild failed: ${structured.last_reindex_error}`);
