@@ -14,14 +14,33 @@ test('Arabic: folded, function words dropped, light-stemmed', () => {
   ]);
 });
 
-test('Persian: ZWNJ, ezafe and plural endings do not split a word', () => {
+test('Persian: ezafe and plural endings stay on their word, with or without ZWNJ', () => {
   assert.deepEqual(tokenize('روابط روسیه و سوریه وارد مرحله‌ی جدیدی می‌شود.'), [
-    'روابط', 'روس', 'سور', 'ارد', 'مرحل', 'جديد', 'ميشود',
+    'روابط', 'روس', 'سور', 'ارد', 'مرحل', 'جديد', 'شود',
   ]);
   assert.deepEqual(tokenize('گزارش‌های رسانه‌ها'), tokenize('گزارشهای رسانهها'));
   assert.deepEqual(tokenize('گزارش‌های'), ['گزارش']);
   // Persian مرحله‌ی and Arabic مرحلة meet on one token.
   assert.deepEqual(tokenize('مرحله‌ی'), tokenize('مرحلة'));
+});
+
+test('Persian: a compound joined by ZWNJ, by a space or by nothing gives the same tokens', () => {
+  for (const [zwnj, space, joined] of [
+    ['می‌شود', 'می شود', 'میشود'],
+    ['نمی‌خواهد', 'نمی خواهد', 'نمیخواهد'],
+    ['پایگاه‌های', 'پایگاه های', 'پایگاههای'],
+  ] as const) {
+    assert.deepEqual(tokenize(space), tokenize(zwnj), space);
+    assert.deepEqual(tokenize(joined), tokenize(zwnj), joined);
+  }
+  // A ZWNJ between two words is a word break: each part matches on its own.
+  assert.deepEqual(tokenize('حمل‌ونقل'), ['حمل', 'نقل']);
+});
+
+test('question words and their fused forms are stop words in all three languages', () => {
+  assert.deepEqual(tokenize('بماذا فاز الفريق؟'), ['فاز', 'فريق']);
+  assert.deepEqual(tokenize('پایتخت اسپانیا کجاست؟ نام او چیست'), tokenize('پایتخت اسپانیا نام او'));
+  assert.deepEqual(tokenize('How many points did they score?'), ['points', 'score']);
 });
 
 test('English: lowercased, function words dropped, not stemmed', () => {
@@ -49,6 +68,11 @@ test('arabicLightStem: one prefix, then suffixes, with minimum lengths', () => {
     ['مدرسه', 'مدرس'],
     ['بها', 'بها'], // too short for any rule
     ['وزير', 'زير'], // Lucene's و rule: a known over-stem, applied alike to queries and passages
+    ['بتمويل', 'تمويل'], // the proclitics ب and ل, when three letters remain
+    ['لروسيا', 'روسيا'],
+    ['بحث', 'بحث'],
+    ['الوزيران', 'وزير'], // ان leaves four letters: stripped
+    ['اسمان', 'اسمان'], // …and not when only three would remain (Persian آسمان, "sky")
     ['moscow', 'moscow'],
     ['2025', '2025'],
   ];
@@ -60,9 +84,12 @@ test('persianLightStem strips one ending; lightStem chains Persian then Arabic',
     ['كتابها', 'كتاب', 'كتاب'],
     ['گزارشهاي', 'گزارش', 'گزارش'],
     ['كشورهايي', 'كشور', 'كشور'],
-    ['بزرگترين', 'بزرگ', 'بزرگ'],
+    ['بزرگترين', 'بزرگ', 'زرگ'], // the Arabic ب rule also takes a Persian initial ب: alike on both sides
     ['خارجهي', 'خارجه', 'خارج'],
     ['سر', 'سر', 'سر'],
+    ['ميشود', 'شود', 'شود'], // a joined verbal prefix
+    ['نميخواهد', 'خواهد', 'خواهد'],
+    ['مير', 'مير', 'مير'], // too short to hold the prefix
   ];
   for (const [word, fa, both] of cases) {
     assert.equal(persianLightStem(word), fa, word);

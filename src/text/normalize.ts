@@ -12,7 +12,7 @@
  * stem.ts change (stopwords, stemming rules): indexes record this number and must be rebuilt
  * when it differs, because their tokens were produced the old way.
  */
-export const NORMALIZER_VERSION = 1;
+export const NORMALIZER_VERSION = 2;
 
 /** Characters dropped outright: Arabic diacritics, Quranic marks, tatweel, joiners, bidi and other format controls. */
 function isRemoved(cp: number): boolean {

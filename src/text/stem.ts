@@ -6,7 +6,12 @@
 
 // Arabic rules after Lucene's ArabicStemmer (Larkey, Ballesteros & Connell 2007, "light10"):
 // at most one prefix, then every suffix in turn, each only when enough of the word remains.
-const AR_PREFIXES = ['ال', 'وال', 'بال', 'كال', 'فال', 'لل', 'و'];
+// Two changes, each measured on every dev set (BENCHMARKS.md, "Lexical fixes"):
+// - the one-letter proclitics ب and ل ("with", "for": بتمويل, لروسيا) are stripped like و when no
+//   longer prefix applies and at least three letters remain;
+// - the dual/plural ending ان must leave four letters: a shorter remainder is far more often part
+//   of the stem (Persian آسمان "sky" is not a plural of اسم "name").
+const AR_PREFIXES = ['ال', 'وال', 'بال', 'كال', 'فال', 'لل', 'و', 'ب', 'ل'];
 const AR_SUFFIXES = ['ها', 'ان', 'ات', 'ون', 'ين', 'يه', 'ه', 'ي'];
 
 /** True when every character is an Arabic-script letter (U+0620–U+06FF letters after folding). */
@@ -18,20 +23,28 @@ function isArabicScript(token: string): boolean {
   return token.length > 0;
 }
 
+/** Letters a prefix must leave behind. و keeps Lucene's rule (a word of at least 4 letters). */
+function prefixRemainder(prefix: string): number {
+  return prefix.length === 1 ? 3 : 2;
+}
+
+/** Letters a suffix must leave behind. */
+function suffixRemainder(suffix: string): number {
+  return suffix === 'ان' ? 4 : 2;
+}
+
 /** Arabic light stem of a folded token; tokens not in Arabic script come back unchanged. */
 export function arabicLightStem(token: string): string {
   if (!isArabicScript(token)) return token;
   let s = token;
   for (const p of AR_PREFIXES) {
-    // A one-letter prefix (و) needs a word of at least 4 letters, longer ones leave at least 2.
-    const minLen = p.length === 1 ? 4 : p.length + 2;
-    if (s.length >= minLen && s.startsWith(p)) {
+    if (s.length - p.length >= prefixRemainder(p) && s.startsWith(p)) {
       s = s.slice(p.length);
       break;
     }
   }
   for (const suf of AR_SUFFIXES) {
-    if (s.length >= suf.length + 2 && s.endsWith(suf)) s = s.slice(0, -suf.length);
+    if (s.length - suf.length >= suffixRemainder(suf) && s.endsWith(suf)) s = s.slice(0, -suf.length);
   }
   return s;
 }
@@ -39,14 +52,19 @@ export function arabicLightStem(token: string): string {
 // Persian: plural and ezafe/comparative endings. Written joined or (after ZWNJ removal) fused,
 // these are the forms that split one word across queries and passages.
 const FA_SUFFIXES = ['هايي', 'هاي', 'ها', 'ترين', 'اي', 'ي'];
+// The verbal prefixes می/نمی ("is doing", "is not doing"), when written joined without ZWNJ
+// (میشود): tokenize() splits them off at a ZWNJ (می‌شود) and a query may write them apart (می شود),
+// so a joined form must meet the same stem.
+const FA_VERB_PREFIX = /^(?:ن?مي)(?=[\u0620-\u06ff]{3,}$)/u;
 
-/** Persian light stem of a folded token: strips one plural/superlative/ezafe ending. */
+/** Persian light stem of a folded token: strips a joined verbal prefix and one plural/superlative/ezafe ending. */
 export function persianLightStem(token: string): string {
   if (!isArabicScript(token)) return token;
+  const word = token.replace(FA_VERB_PREFIX, '');
   for (const suf of FA_SUFFIXES) {
-    if (token.length >= suf.length + 2 && token.endsWith(suf)) return token.slice(0, -suf.length);
+    if (word.length >= suf.length + 2 && word.endsWith(suf)) return word.slice(0, -suf.length);
   }
-  return token;
+  return word;
 }
 
 /**
