@@ -3,7 +3,7 @@
 // the passage in other documents with the wording they share. The MCP App asks for it through the
 // app-only `view_evidence` tool and the web page through GET /api/evidence; both return this shape.
 import { z } from 'zod';
-import { DEDUP_DEFAULT_THRESHOLD, shingleSimilarity } from '../search/dedup.ts';
+import { shingleSimilarity } from '../text/shingles.ts';
 import { tokenize } from '../text/tokenize.ts';
 import type { StoredPassage } from '../types.ts';
 import { cleanId, unknownCitationMessage, type IndexView } from '../mcp/tools/index-view.ts';
@@ -114,9 +114,16 @@ function windowStart(total: number, at: number): number {
 }
 
 /**
- * Passages of other documents that reprint `cited`: the rule search uses to fold copies into
- * `also_in` (word 3-gram containment of at least the dedup threshold), over the passages that a
- * lexical search for the cited text ranks first, plus any the caller already knows.
+ * How much of the smaller text's wording (word 3-grams) another outlet's passage must share with
+ * the cited one to be shown beside it. Wider than search's `also_in`, which lists only identical
+ * copies (src/search/dedup.ts): here a reader sees where a reprint adds or changes words, marked.
+ */
+const SHARED_WORDING_MIN = 0.6;
+
+/**
+ * Passages of other documents that reprint `cited` in large part (see SHARED_WORDING_MIN), over
+ * the passages that a lexical search for the cited text ranks first, plus any the caller already
+ * knows (its `also_in`, identical copies, always qualify).
  */
 async function reprintsOf(view: IndexView, cited: StoredPassage, known: readonly string[]): Promise<Evidence['reprints']> {
   const ranked = await view.backend.lexicalSearch(tokenize(cited.text), REPRINT_CANDIDATES);
@@ -126,7 +133,7 @@ async function reprintsOf(view: IndexView, cited: StoredPassage, known: readonly
   const out: Evidence['reprints'] = [];
   for (const p of candidates.values()) {
     const similarity = shingleSimilarity(cited.text, p.text);
-    if (similarity < DEDUP_DEFAULT_THRESHOLD) continue;
+    if (similarity < SHARED_WORDING_MIN) continue;
     const shared = sharedWording(p.text, cited.text);
     out.push({
       citation: p.id,

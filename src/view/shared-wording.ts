@@ -1,9 +1,9 @@
 // Which words two passages share, as character spans of each, so the evidence view can mark the
 // common wording of an article and its reprint side by side. The unit is the one reprint grouping
-// uses (src/search/dedup.ts): folded word 3-grams. A word is marked when it belongs to a 3-gram
+// measures similarity with (src/text/shingles.ts): folded word 3-grams. A word is marked when it belongs to a 3-gram
 // found in the other text, so a single common word ("دمشق") is not marked, but a run of three or
 // more is, whatever the diacritics, letter forms or punctuation around it. Pure.
-import { SHINGLE_WORDS } from '../search/dedup.ts';
+import { SHINGLE_WORDS } from '../text/shingles.ts';
 import { foldWithMap } from '../text/normalize.ts';
 import { wordRanges } from '../text/tokenize.ts';
 
