@@ -22,15 +22,16 @@ const docsOf = (list: ReadonlyArray<{ passage: { docId: string } }>) => [...new 
 describe('PassageFilter', () => {
   const tokens = tokenize('المياه دمشق');
   const cases: Array<[string, PassageFilter, string[]]> = [
+    // (ar-water-plan p1 writes «لمياه»: the proclitic ل is stripped, so it matches المياه.)
     // ar-water-plan.txt: outlet «صحيفة الوطن», published 2025-03-12; ar-water-reprint.txt: «وكالة سانا», no date.
-    ['an outlet', { outlets: ['صحيفة الوطن'] }, ['ar-water-plan.txt#p0', 'ar-water-plan.txt#p2', 'ar-water-plan.txt#p1']],
+    ['an outlet', { outlets: ['صحيفة الوطن'] }, ['ar-water-plan.txt#p0', 'ar-water-plan.txt#p1', 'ar-water-plan.txt#p2']],
     [
       'outlets compared folded (ة/ه)',
       { outlets: ['وكالة سانا', 'صحيفه الوطن'] },
-      ['ar-water-reprint.txt#p0', 'ar-water-plan.txt#p0', 'ar-water-reprint.txt#p1', 'ar-water-plan.txt#p2', 'ar-water-plan.txt#p1'],
+      ['ar-water-reprint.txt#p0', 'ar-water-plan.txt#p0', 'ar-water-reprint.txt#p1', 'ar-water-plan.txt#p1', 'ar-water-plan.txt#p2'],
     ],
-    ['a publication date range (undated documents are out)', { published: { from: '2025-01-01' } }, ['ar-water-plan.txt#p0', 'ar-water-plan.txt#p2', 'ar-water-plan.txt#p1']],
-    ['a mentioned date range', { mentioned: { to: '2025-03-12' } }, ['ar-water-plan.txt#p0', 'ar-water-plan.txt#p2', 'ar-water-plan.txt#p1']],
+    ['a publication date range (undated documents are out)', { published: { from: '2025-01-01' } }, ['ar-water-plan.txt#p0', 'ar-water-plan.txt#p1', 'ar-water-plan.txt#p2']],
+    ['a mentioned date range', { mentioned: { to: '2025-03-12' } }, ['ar-water-plan.txt#p0', 'ar-water-plan.txt#p1', 'ar-water-plan.txt#p2']],
     ['documents and languages together', { documents: ['ar-water-reprint.txt', 'en-water-brief.txt'], languages: ['ar'] }, ['ar-water-reprint.txt#p0', 'ar-water-reprint.txt#p1']],
     ['a range nothing falls in', { published: { from: '2026-01-01', to: '2026-12-31' } }, []],
   ];
@@ -78,19 +79,6 @@ describe('statistics', () => {
     assert.deepEqual(await backend.termStats(['دمشق', 'water', 'zzz', 'دمشق']), { passages: 21, df: [5, 2, 0, 5] });
   });
 
-  it('vectorStats sums normalised vectors per language', async () => {
-    const stats = await backend.vectorStats();
-    assert.ok(stats);
-    const counts = Object.fromEntries(Object.entries(stats.languages).map(([lang, s]) => [lang, s.count]));
-    // Passage languages: the English line inside ar-notice-injection.txt counts as English.
-    assert.deepEqual(counts, { ar: 13, en: 4, fa: 4 });
-    for (const s of Object.values(stats.languages)) {
-      // The trace of Σ v vᵀ is Σ |v|², which is the count for unit vectors.
-      let trace = 0;
-      for (let i = 0; i < stats.dimension; i++) trace += s.outer[i * stats.dimension + i] ?? 0;
-      assert.ok(Math.abs(trace - s.count) < 1e-6, `trace ${trace} vs count ${s.count}`);
-    }
-  });
 });
 
 describe('IndexSnapshot', () => {

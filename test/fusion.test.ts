@@ -1,60 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reciprocalRankFusion, zScoreFusion } from '../src/search/fusion.ts';
-
-const list = (...ords: number[]): Array<{ ord: number }> => ords.map((ord) => ({ ord }));
-
-test('RRF sums 1/(k + rank) over lists', () => {
-  const fused = reciprocalRankFusion([list(1, 2, 3), list(3, 1, 4)]);
-  assert.deepEqual(fused.map((h) => h.ord), [1, 3, 2, 4]);
-  assert.equal(fused[0]?.score, 1 / 61 + 1 / 62);
-  assert.equal(fused[1]?.score, 1 / 63 + 1 / 61);
-  assert.equal(fused[2]?.score, 1 / 62);
-  assert.equal(fused[3]?.score, 1 / 63);
-});
-
-test('ties: best single rank first, then lower ord', () => {
-  // Same ranks mirrored: equal scores and equal best rank, so the lower ord leads.
-  assert.deepEqual(reciprocalRankFusion([list(9, 7), list(7, 9)]).map((h) => h.ord), [7, 9]);
-  // k = 0 keeps the sums exact: 9 and 3 score 1/1, ord 1 scores 1/2 + 1/2 = 1 too. 9 and 3 have
-  // the better single rank (1), then 3 < 9 by ord.
-  const fused = reciprocalRankFusion([list(9, 1), list(3, 1)], { k: 0 });
-  assert.deepEqual(fused, [
-    { ord: 3, score: 1 },
-    { ord: 9, score: 1 },
-    { ord: 1, score: 1 },
-  ]);
-});
-
-test('k changes how much the top ranks dominate', () => {
-  // k = 0: one first place (1/1) ties two second places (1/2 + 1/2) and wins on best rank;
-  // k = 60 flattens the ranks, so two second places (2/62) beat one first place (1/61).
-  assert.deepEqual(reciprocalRankFusion([list(1, 2), list(3, 2)], { k: 0 }).map((h) => h.ord), [1, 3, 2]);
-  assert.deepEqual(reciprocalRankFusion([list(1, 2), list(3, 2)]).map((h) => h.ord), [2, 1, 3]);
-});
-
-test('weights scale each list; weight 0 mutes a list entirely', () => {
-  const fused = reciprocalRankFusion([list(1, 2), list(2, 1)], { weights: [1, 3] });
-  assert.deepEqual(fused.map((h) => h.ord), [2, 1]);
-  assert.equal(fused[0]?.score, 1 / 62 + 3 / 61);
-  assert.deepEqual(reciprocalRankFusion([list(1, 2), list(3, 4)], { weights: [0, 1] }).map((h) => h.ord), [3, 4]);
-});
-
-test('an ord repeated within one list counts once, at its best rank', () => {
-  const fused = reciprocalRankFusion([list(4, 4, 5, 4)]);
-  assert.deepEqual(fused, [
-    { ord: 4, score: 1 / 61 },
-    { ord: 5, score: 1 / 63 },
-  ]);
-});
-
-test('empty input and bad options', () => {
-  assert.deepEqual(reciprocalRankFusion([]), []);
-  assert.deepEqual(reciprocalRankFusion([[], []]), []);
-  assert.throws(() => reciprocalRankFusion([list(1)], { weights: [1, 2] }), /1 lists; pass one weight per list/);
-  assert.throws(() => reciprocalRankFusion([list(1)], { weights: [-1] }), /weights must be/);
-  assert.throws(() => reciprocalRankFusion([list(1)], { k: Number.NaN }), /k must be/);
-});
+import { zScoreFusion } from '../src/search/fusion.ts';
 
 const scored = (...pairs: Array<[string, number]>) => ({ items: pairs.map(([key, score]) => ({ key, score })) });
 
@@ -75,10 +21,8 @@ test('z-fusion: a confident list outweighs a flat one', () => {
   // The lexical list singles out "x"; the semantic list is nearly flat with "y" on top.
   const lexical = scored(['x', 9], ['y', 1], ['z', 1], ['w', 1]);
   const semantic = scored(['y', 0.801], ['x', 0.8], ['z', 0.799], ['w', 0.798]);
+  // By rank alone (RRF) the two first places would tie; the scores say the lexical one is sure.
   assert.deepEqual(zScoreFusion([lexical, semantic]).map((h) => h.key), ['x', 'y', 'z', 'w']);
-  // RRF, by rank alone, puts the two first places level and lets "y" through on the tie-break.
-  const rrf = reciprocalRankFusion([[{ ord: 1 }, { ord: 2 }], [{ ord: 2 }, { ord: 1 }]]);
-  assert.equal(rrf[0]?.score, rrf[1]?.score);
 });
 
 test('z-fusion: statistics come from the window only, so deeper lists do not change the top', () => {
@@ -103,4 +47,19 @@ test('z-fusion: repeated keys count once at their best rank; bad input is refuse
   assert.throws(() => zScoreFusion([scored(['a', Number.NaN])]), /not a finite number/);
   assert.throws(() => zScoreFusion([{ ...scored(['a', 1]), weight: -1 }]), /weights must be/);
   assert.throws(() => zScoreFusion([scored(['a', 1])], { window: 0 }), /window must be/);
+});
+
+test('z-fusion: a complete list is standardised over its true top, unlisted items included', () => {
+  // One BM25 hit in a pool of 4: its true top-4 is [6, 0, 0, 0] → mean 1.5, sd √6.75; z(6) = √3, z(0) = -1/√3.
+  const lexical = { items: [{ key: 'hit', score: 6 }], rest: 0, population: 4 };
+  const semantic = scored(['a', 0.9], ['hit', 0.8], ['b', 0.7], ['c', 0.6]);
+  const fused = zScoreFusion([semantic, lexical]);
+  assert.equal(fused[0]?.key, 'hit');
+  const zs = 1 / Math.sqrt(0.0125 / 1); // semantic sd = √0.0125; z(0.8) = 0.05/√0.0125
+  assert.ok(Math.abs((fused[0]?.score ?? 0) - (0.05 * zs + Math.sqrt(3))) < 1e-9);
+  // 'a' is unlisted lexically: it gets z(0) = -1/√3, not a floor of the listed items.
+  const a = fused.find((h) => h.key === 'a');
+  assert.ok(Math.abs((a?.score ?? 0) - (0.15 * zs - 1 / Math.sqrt(3))) < 1e-9);
+  // Without `rest`, a one-item list says nothing.
+  assert.deepEqual(zScoreFusion([semantic, { items: [{ key: 'hit', score: 6 }] }])[0]?.key, 'a');
 });

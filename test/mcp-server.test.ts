@@ -68,7 +68,7 @@ describe('tool listing', () => {
       }
       assert.ok((t.description ?? '').length > 100, `${t.name} has a description for the model`);
     }
-    assert.deepEqual(Object.keys(tool('search').inputSchema.properties ?? {}), ['query', 'variants', 'k', 'mode', 'documents', 'language']);
+    assert.deepEqual(Object.keys(tool('search').inputSchema.properties ?? {}), ['query', 'variants', 'k', 'mode', 'documents', 'language', 'per_document']);
     assert.deepEqual(tool('search').inputSchema.required, ['query']);
     assert.deepEqual(tool('search').inputSchema.properties?.k, {
       default: 8,

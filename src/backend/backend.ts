@@ -8,7 +8,7 @@
 // - ranked lists carry the passages themselves, keyed by citation id, so lists from any backend
 //   can be fused; no implementation-private ordinal crosses this line;
 // - the primitives are minimal and general (BM25 over the project's own tokens, cosine kNN, term
-//   and vector statistics); fusion, reprint grouping and quote matching stay above the interface,
+//   statistics); fusion, reprint grouping and quote matching stay above the interface,
 //   written once.
 import type { EmbeddingSpace } from '../store/manifest.ts';
 import type { DocumentMeta, Lang, StoredPassage } from '../types.ts';
@@ -50,23 +50,6 @@ export interface TermStats {
   passages: number;
   /** Passages containing each token, in the order the tokens were given. */
   df: number[];
-}
-
-/**
- * Per-language statistics of the normalised passage vectors: count, sum and sum of outer products,
- * so mean and covariance follow, and statistics of parts (segments, shards) add up exactly.
- */
-export interface LanguageVectorStats {
-  count: number;
-  /** Σ v, length `dimension`. */
-  sum: Float64Array;
-  /** Σ v vᵀ, row-major `dimension × dimension`. */
-  outer: Float64Array;
-}
-
-export interface VectorStats {
-  dimension: number;
-  languages: Partial<Record<Lang, LanguageVectorStats>>;
 }
 
 /** Facts about the served index version (the manifest, for the embedded backend). */
@@ -136,8 +119,6 @@ export interface SearchBackend {
   termStats(tokens: readonly string[]): Promise<TermStats>;
   /** Cosine nearest neighbours of a query vector, the filter applied inside the walk; best first. */
   vectorSearch(vector: Float32Array, depth: number, filter?: PassageFilter): Promise<ScoredPassage[]>;
-  /** Null when the index has no vectors. */
-  vectorStats(): Promise<VectorStats | null>;
 
   document(id: string): Promise<DocumentMeta | undefined>;
   /** Documents sorted by id (code-unit order), one page at a time. */

@@ -12,7 +12,7 @@ export function buildInstructions(status: StatusOut | null): string {
     'Cite them in square brackets, e.g. [report.txt#p3]; cite every id a claim rests on, including `also_in` copies from other outlets.',
     '',
     'Workflow:',
-    '1. search: for an English question, pass Arabic and Persian translations of it in `variants`.',
+    '1. search: pass the question translated into Arabic and Persian in `variants` (the answer may be printed only in an article in the other language).',
     '2. get_passage: read the passages you will use, with `before`/`after` for context (get_document for a whole article).',
     '3. verify_quote: check every sentence you quote, with the citation id you will use; quote the wording it returns.',
     "4. cite: answer in the user's language; quote in the original language followed by a translation; put [id] after each claim.",

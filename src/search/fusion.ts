@@ -1,71 +1,20 @@
-// Rank fusion for hybrid search: merges ranked lists (lexical, semantic, query variants) by rank
-// alone, since BM25 scores and cosine similarities live on unrelated scales.
-
-export interface FusionOptions {
-  /** RRF damping constant: larger flattens the advantage of the very top ranks. Default 60. */
-  k?: number;
-  /** One weight per list (default 1 each); a list with weight 0 contributes nothing. */
-  weights?: number[];
-}
-
-export interface FusedHit {
-  ord: number;
-  score: number;
-}
-
-export const RRF_DEFAULT_K = 60;
-
-/**
- * Reciprocal rank fusion (Cormack, Clarke & Büttcher 2009): score(ord) = Σ w_i / (k + rank_i),
- * rank 1-based, over the lists that contain ord. An ord repeated inside one list counts once, at
- * its best rank. Ties (equal fused score) go to the ord with the best single rank in any list,
- * then to the lower ord, so the output is fully deterministic.
- */
-export function reciprocalRankFusion(
-  lists: ReadonlyArray<ReadonlyArray<{ ord: number }>>,
-  opts: FusionOptions = {},
-): FusedHit[] {
-  const k = opts.k ?? RRF_DEFAULT_K;
-  if (!Number.isFinite(k) || k < 0) throw new Error(`RRF k must be a finite number >= 0, got ${k}`);
-  const weights = opts.weights;
-  if (weights !== undefined) {
-    if (weights.length !== lists.length) {
-      throw new Error(`RRF got ${weights.length} weights for ${lists.length} lists; pass one weight per list`);
-    }
-    for (const w of weights) {
-      if (!Number.isFinite(w) || w < 0) throw new Error(`RRF weights must be finite numbers >= 0, got ${w}`);
-    }
-  }
-
-  const fused = new Map<number, { score: number; bestRank: number }>();
-  lists.forEach((list, li) => {
-    const w = weights?.[li] ?? 1;
-    if (w === 0) return; // a muted list must not even add candidates
-    const seen = new Set<number>();
-    list.forEach(({ ord }, i) => {
-      if (seen.has(ord)) return;
-      seen.add(ord);
-      const rank = i + 1;
-      const entry = fused.get(ord);
-      if (entry === undefined) {
-        fused.set(ord, { score: w / (k + rank), bestRank: rank });
-      } else {
-        entry.score += w / (k + rank);
-        if (rank < entry.bestRank) entry.bestRank = rank;
-      }
-    });
-  });
-
-  return [...fused.entries()]
-    .sort(([oa, a], [ob, b]) => b.score - a.score || a.bestRank - b.bestRank || oa - ob)
-    .map(([ord, { score }]) => ({ ord, score }));
-}
+// Fusion for hybrid search: merges ranked lists (semantic and lexical, for the query and each of its
+// variants) whose scores live on unrelated scales (cosine similarities, BM25), by standardising each
+// list per query. Pure.
 
 /** One ranked list for score fusion: items best first, with the score that ranked them. */
 export interface ScoredList<K> {
   items: ReadonlyArray<{ key: K; score: number }>;
   /** Multiplies the list's contribution (default 1). */
   weight?: number;
+  /**
+   * When the list is complete: the score every item not in it has (BM25 gives 0 to a passage
+   * without any query term). Its statistics then take the true top of the ranking, those scores
+   * included, and an unlisted item gets exactly that score's z. Unset: the list is a top cut.
+   */
+  rest?: number;
+  /** How many items the list ranks over (the pool after filters); bounds the padding. */
+  population?: number;
 }
 
 export interface ZFusionOptions<K> {
@@ -95,8 +44,9 @@ export const Z_WINDOW = 50;
  * vague question's near-ties in embedding space — hardly moves the order. That per-query
  * self-calibration is what rank fusion lacks: RRF treats rank 1 of a confident list and rank 1 of a
  * guess alike, and fell below its better input on sets where one side is much stronger
- * (BENCHMARKS.md). An item missing from a list gets that list's z-score at the bottom of its window
- * (never more than 0): it scored at most that there. No fitted constant: BM25 scores and cosine
+ * (BENCHMARKS.md). An item missing from a top-cut list gets that list's z-score at the bottom of its
+ * window (never more than 0): it scored at most that there; an item missing from a complete list
+ * gets the z of the score it is known to have (`rest`). No fitted constant: BM25 scores and cosine
  * similarities are each put on their own list's scale.
  *
  * Ties go to the best single rank in any list, then to `compareKeys` (deterministic output).
@@ -112,12 +62,18 @@ export function zScoreFusion<K>(lists: ReadonlyArray<ScoredList<K>>, opts: ZFusi
       if (!Number.isFinite(score)) throw new Error(`list ${li}: score of item ${i} is not a finite number`);
       if (!seen.has(key)) seen.set(key, { score, rank: seen.size + 1 });
     }
-    const top = [...seen.values()].slice(0, window);
-    const mean = top.reduce((a, x) => a + x.score, 0) / Math.max(1, top.length);
-    const sd = Math.sqrt(top.reduce((a, x) => a + (x.score - mean) ** 2, 0) / Math.max(1, top.length));
+    const top = [...seen.values()].slice(0, window).map((x) => x.score);
+    // A complete list's true top `window` includes the unlisted items' score, up to the pool size.
+    if (list.rest !== undefined) {
+      const slots = Math.min(window, Math.max(top.length, list.population ?? window));
+      while (top.length < slots) top.push(list.rest);
+    }
+    const mean = top.reduce((a, x) => a + x, 0) / Math.max(1, top.length);
+    const sd = Math.sqrt(top.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, top.length));
     const z = (s: number) => (sd > 0 ? (s - mean) / sd : 0);
     const last = top[top.length - 1];
-    return { w, seen, z, floor: last ? Math.min(0, z(last.score)) : 0 };
+    const floor = list.rest !== undefined ? z(list.rest) : last !== undefined ? Math.min(0, z(last)) : 0;
+    return { w, seen, z, floor };
   });
 
   const fused = new Map<K, { score: number; bestRank: number }>();

@@ -1,15 +1,17 @@
-// The one ranking pipeline, over any storage backend (src/backend): lexical (BM25 over folded
-// text), semantic (cosine kNN over embeddings) or hybrid (reciprocal rank fusion of both, over the
-// query and its variants), then folds syndicated copies of one paragraph into a single result with
-// `alsoIn`. The backend only answers primitive lists; every ranking decision is made here.
+// The one ranking pipeline, over any storage backend (src/backend). Per query text (the question
+// and each variant): a semantic list (cosine kNN over embeddings) and a lexical list (BM25 over
+// folded, stemmed tokens). Lists are fused on per-query z-scores (fusion.ts), identical copies in other outlets fold
+// into `alsoIn` (dedup.ts), and one document may not fill the list (diversity.ts). The backend only
+// answers primitive lists; every ranking decision is made here, once, for every backend.
 import type { PassageFilter, ScoredPassage } from '../backend/backend.ts';
 import { comparePassages } from '../backend/backend.ts';
 import type { IndexSnapshot } from '../backend/snapshot.ts';
 import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
 import { tokenize } from '../text/tokenize.ts';
 import type { Lang, SearchHit, SearchMode, SearchResponse, StoredPassage } from '../types.ts';
-import { fingerprint, groupNearDuplicates, type Fingerprint } from './dedup.ts';
-import { reciprocalRankFusion } from './fusion.ts';
+import { copyKey, groupCopies } from './dedup.ts';
+import { capPerDocument } from './diversity.ts';
+import { zScoreFusion, type ScoredList } from './fusion.ts';
 
 export interface SearchOptions {
   k?: number;
@@ -22,18 +24,26 @@ export interface SearchOptions {
   langs?: readonly Lang[];
   /** Further restrictions (outlets, dates); `documents` and `langs` above are merged into it. */
   filter?: PassageFilter;
+  /**
+   * Results one document may hold before every other document's results (default
+   * `DEFAULT_PER_DOCUMENT`); the rest follow, so a short list still fills up.
+   */
+  perDocument?: number;
 }
 
-/** Fingerprints kept per searcher; a bound so a long-running server over a huge corpus stays flat. */
-const FINGERPRINT_CACHE_LIMIT = 100_000;
+/** One result per article first: measured best on the cross-language set (BENCHMARKS.md, "Diversity"). */
+export const DEFAULT_PER_DOCUMENT = 1;
 
-/** How deep each ranking goes before fusion and dedup: deep enough that k heads survive grouping. */
+/** Copy keys kept per searcher; a bound so a long-running server over a huge corpus stays flat. */
+const COPY_KEY_CACHE_LIMIT = 100_000;
+
+/** How deep each ranking goes before fusion and grouping: deep enough that k heads survive. */
 function candidateDepth(k: number, size: number): number {
   return Math.min(size, Math.max(50, k * 5));
 }
 
 export class Searcher {
-  private readonly fingerprints = new Map<string, Fingerprint>();
+  private readonly copyKeys = new Map<string, string>();
 
   constructor(
     readonly snapshot: IndexSnapshot,
@@ -47,11 +57,11 @@ export class Searcher {
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
     const k = opts.k ?? 8;
+    const perDocument = opts.perDocument ?? DEFAULT_PER_DOCUMENT;
     const requestedMode = opts.mode ?? 'hybrid';
     const queries = [query, ...(opts.variants ?? [])].filter((q) => q.trim().length > 0);
     const filter = mergeFilter(opts);
     const info = this.snapshot.info();
-    const backend = this.snapshot.backend;
     const depth = candidateDepth(k, info.counts.passages);
 
     let mode = requestedMode;
@@ -74,53 +84,55 @@ export class Searcher {
         notice = `semantic ranking unavailable (${err.message.split('\n')[0]}); results are lexical only`;
       }
     }
-    const queryTokens = queries.map((q) => tokenize(q));
-    const lexicalLists = mode === 'semantic' ? [] : await Promise.all(queryTokens.map((tokens) => backend.lexicalSearch(tokens, depth, filter)));
+    const lexicalLists = mode === 'semantic' ? [] : await Promise.all(queries.map((q) => this.lexicalList(q, depth, filter)));
 
-    // Fusion ranks by list positions and breaks exact ties by index order: number every passage
-    // that appears in any list by that order, the same for every backend.
-    const lists = [...semanticLists, ...lexicalLists];
-    const byOrd = indexOrder(lists);
-    const ordOf = new Map(byOrd.map((p, i) => [p.id, i]));
-    const asOrds = (list: ScoredPassage[]) => list.map((h) => ({ ord: ordOf.get(h.passage.id) ?? 0, score: h.score }));
-    const semanticOrds = semanticLists.map(asOrds);
-    const lexicalOrds = lexicalLists.map(asOrds);
-
-    let ranked: Array<{ ord: number; score: number }>;
-    if (mode === 'hybrid') {
-      // Each lexical list counts as far as its query's words exist in the corpus (coverage²):
-      // an English question over Arabic paragraphs matches only numbers and stray names, which
-      // must not push the semantic hits down, while an Arabic variant of it keeps full weight.
-      // Measured on the dev sets (BENCHMARKS.md): hybrid then beats both single modes.
-      const coverages = await Promise.all(queryTokens.map((t) => this.coverage(t)));
-      const weights = [...semanticOrds.map(() => 1), ...coverages.map((c) => c ** 2)];
-      ranked = reciprocalRankFusion([...semanticOrds, ...lexicalOrds], { weights });
-    } else {
-      const chosen = mode === 'semantic' ? semanticOrds : lexicalOrds;
-      ranked = chosen.length === 1 ? (chosen[0] ?? []) : reciprocalRankFusion(chosen);
-    }
+    // Every list of the mode, standardised per query and summed: a list that singles out a few
+    // passages counts for more than one whose scores are level (fusion.ts).
+    const passages = new Map<string, StoredPassage>();
+    const asList = (list: ScoredPassage[]) => {
+      for (const h of list) passages.set(h.passage.id, h.passage);
+      return list.map((h) => ({ key: h.passage.id, score: h.score }));
+    };
+    // The pool the lists rank: every passage, or as many as a filtered semantic list could reach.
+    const population = filter ? Math.min(info.counts.passages, ...semanticLists.map((l) => (l.length < depth ? l.length : Infinity))) : info.counts.passages;
+    const lists: Array<ScoredList<string>> = [
+      ...semanticLists.map((list) => ({ items: asList(list) })),
+      ...lexicalLists.map((l) => ({
+        items: asList(l.hits),
+        // Trusted as far as the query's words exist in the corpus: an English question over Arabic
+        // text matches only numbers and stray names (coverage ≈ 0), an Arabic one nearly all.
+        weight: l.coverage,
+        // A BM25 list shorter than asked for holds every passage with a query term; the rest score 0.
+        ...(l.hits.length < depth ? { rest: 0, population } : {}),
+      })),
+    ];
+    const fused = zScoreFusion(lists, {
+      compareKeys: (a, b) => comparePassages(passages.get(a) as StoredPassage, passages.get(b) as StoredPassage),
+    });
 
     // Title lines stay citable (get_passage, verify_quote) but are not search results: every hit
     // already carries its document's title, and a short title sits close to many questions in
     // embedding space, crowding out the paragraphs that answer them.
-    const candidates = ranked.map((r) => ({ ...r, passage: byOrd[r.ord] as StoredPassage })).filter((c) => c.passage.kind !== 'title');
-    const groups = groupNearDuplicates(
-      candidates.map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text })),
-      { fingerprintOf: (c) => this.fingerprintOf(c.passage.id, c.text), maxGroups: k },
+    const candidates = fused
+      .map((f) => ({ passage: passages.get(f.key) as StoredPassage, score: f.score }))
+      .filter((c) => c.passage.kind !== 'title')
+      .map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text }));
+    const groups = groupCopies(candidates, { keyOf: (c) => this.copyKeyOf(c.passage) });
+    const ordered = capPerDocument(
+      groups.map((g) => ({ ...g, docId: g.head.docId })),
+      perDocument,
     );
-    const results = await Promise.all(groups.slice(0, k).map((g) => this.hit(g.head.passage, g.head.score, g.also.map((a) => a.passage.id))));
+    const results = await Promise.all(ordered.slice(0, k).map((g) => this.hit(g.head.passage, g.head.score, g.also.map((a) => a.passage.id))));
     return { mode, requestedMode, results, ...(notice ? { notice } : {}) };
   }
 
-  /**
-   * Share of the query's tokens that occur anywhere in the index (0 when it has none). A query
-   * whose words the corpus does not contain (an English question over Arabic text) can only match
-   * by accident, so fusion trusts its lexical ranking this much.
-   */
-  private async coverage(tokens: readonly string[]): Promise<number> {
-    if (tokens.length === 0) return 0;
-    const stats = await this.snapshot.backend.termStats(tokens);
-    return stats.df.filter((df) => df > 0).length / tokens.length;
+  /** BM25 hits of one query text and the share of its tokens the index holds at all. */
+  private async lexicalList(query: string, depth: number, filter?: PassageFilter): Promise<{ hits: ScoredPassage[]; coverage: number }> {
+    const backend = this.snapshot.backend;
+    const tokens = tokenize(query);
+    if (tokens.length === 0) return { hits: [], coverage: 0 };
+    const [hits, stats] = await Promise.all([backend.lexicalSearch(tokens, depth, filter), backend.termStats(tokens)]);
+    return { hits, coverage: stats.df.filter((df) => df > 0).length / tokens.length };
   }
 
   private async semanticLists(queries: string[], depth: number, filter?: PassageFilter): Promise<ScoredPassage[][]> {
@@ -138,14 +150,14 @@ export class Searcher {
     return Promise.all(embedded.map((v) => this.snapshot.backend.vectorSearch(v, depth, filter)));
   }
 
-  private fingerprintOf(id: string, text: string): Fingerprint {
-    let print = this.fingerprints.get(id);
-    if (!print) {
-      if (this.fingerprints.size >= FINGERPRINT_CACHE_LIMIT) this.fingerprints.clear();
-      print = fingerprint(text);
-      this.fingerprints.set(id, print);
+  private copyKeyOf(p: StoredPassage): string {
+    let key = this.copyKeys.get(p.id);
+    if (key === undefined) {
+      if (this.copyKeys.size >= COPY_KEY_CACHE_LIMIT) this.copyKeys.clear();
+      key = copyKey(p.text);
+      this.copyKeys.set(p.id, key);
     }
-    return print;
+    return key;
   }
 
   async hit(p: StoredPassage, score: number, alsoIn: string[]): Promise<SearchHit> {
@@ -173,11 +185,4 @@ function mergeFilter(opts: SearchOptions): PassageFilter | undefined {
   if (opts.documents && opts.documents.length > 0) filter.documents = opts.documents;
   if (opts.langs && opts.langs.length > 0) filter.languages = opts.langs;
   return Object.keys(filter).length > 0 ? filter : undefined;
-}
-
-/** Every distinct passage of the lists, in index order. */
-function indexOrder(lists: ReadonlyArray<readonly ScoredPassage[]>): StoredPassage[] {
-  const seen = new Map<string, StoredPassage>();
-  for (const list of lists) for (const h of list) if (!seen.has(h.passage.id)) seen.set(h.passage.id, h.passage);
-  return [...seen.values()].sort(comparePassages);
 }

@@ -7,7 +7,6 @@ import type { QuoteLookup } from '../../quote/verify.ts';
 import type {
   DocumentPage,
   IndexInfo,
-  LanguageVectorStats,
   PassageFilter,
   PassageRange,
   QuoteCandidateQuery,
@@ -15,7 +14,6 @@ import type {
   ScoredPassage,
   SearchBackend,
   TermStats,
-  VectorStats,
 } from '../backend.ts';
 import { compileFilter } from '../filter.ts';
 import { IdSuggester } from '../suggest.ts';
@@ -31,7 +29,6 @@ export class EmbeddedBackend implements SearchBackend {
   private quotes: QuoteLookup | null = null;
   private suggester: IdSuggester | null = null;
   private sortedDocs: DocumentMeta[] | null = null;
-  private stats: Promise<VectorStats | null> | null = null;
 
   constructor(readonly loaded: LoadedIndex) {
     const { documents, passages } = loaded;
@@ -81,12 +78,6 @@ export class EmbeddedBackend implements SearchBackend {
     const vectors = this.loaded.vectors;
     if (!vectors) return [];
     return this.scored(vectors.search(vector, depth, this.accept(filter)));
-  }
-
-  vectorStats(): Promise<VectorStats | null> {
-    // Computed once per snapshot, on first use: a pass over every vector.
-    this.stats ??= Promise.resolve(this.computeVectorStats());
-    return this.stats;
   }
 
   async document(id: string): Promise<DocumentMeta | undefined> {
@@ -170,28 +161,6 @@ export class EmbeddedBackend implements SearchBackend {
       }
       return ok;
     };
-  }
-
-  private computeVectorStats(): VectorStats | null {
-    const { vectors, passages } = this.loaded;
-    if (!vectors) return null;
-    const dim = vectors.dimension;
-    const languages: Partial<Record<Lang, LanguageVectorStats>> = {};
-    passages.forEach((p, ord) => {
-      const v = vectors.vector(ord);
-      let norm = 0;
-      for (let i = 0; i < dim; i++) norm += (v[i] ?? 0) ** 2;
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      const s = (languages[p.lang] ??= { count: 0, sum: new Float64Array(dim), outer: new Float64Array(dim * dim) });
-      s.count++;
-      for (let i = 0; i < dim; i++) {
-        const vi = (v[i] ?? 0) * scale;
-        s.sum[i] = (s.sum[i] ?? 0) + vi;
-        const row = i * dim;
-        for (let j = 0; j < dim; j++) s.outer[row + j] = (s.outer[row + j] ?? 0) + vi * (v[j] ?? 0) * scale;
-      }
-    });
-    return { dimension: dim, languages };
   }
 }
 

@@ -2,6 +2,7 @@
 // same wording in other outlets, in the mode that actually ranked them.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { DEFAULT_PER_DOCUMENT } from '../../search/searcher.ts';
 import { VIEW_TOOL_META } from '../view-link.ts';
 import type { SearchResponse } from '../../types.ts';
 import { cleanId, unknownDocumentMessage } from './index-view.ts';
@@ -37,8 +38,9 @@ const inputSchema = {
     .max(MAX_VARIANTS, `at most ${MAX_VARIANTS} variants`)
     .default([])
     .describe(
-      `Up to ${MAX_VARIANTS} other phrasings of the same question, ranked together with it. Recommended when the question is ` +
-        'in English: add it translated to Arabic and to Persian, which helps keyword matching on the articles. Default none.',
+      `Up to ${MAX_VARIANTS} other phrasings of the same question, ranked together with it. Recommended: the question ` +
+        'translated into Arabic and Persian (whichever it is not written in). Translations let keyword matching reach ' +
+        'articles in the other language; each phrasing counts as far as its words occur in the corpus. Default none.',
     ),
   k: z
     .number()
@@ -63,15 +65,30 @@ const inputSchema = {
     .enum(['ar', 'fa', 'en'])
     .optional()
     .describe('Only return passages written in this language: ar Arabic, fa Persian, en English. Default: all.'),
+  per_document: z
+    .number()
+    .int('per_document must be a whole number')
+    .min(1, 'per_document must be at least 1')
+    .max(MAX_K, `per_document is at most ${MAX_K}`)
+    .default(DEFAULT_PER_DOCUMENT)
+    .describe(
+      `How many passages one article may take before every other article's best ones (1–${MAX_K}, default ${DEFAULT_PER_DOCUMENT}). ` +
+        'The default shows one passage per article first, so other outlets and languages are not crowded out; raise it, or ' +
+        'pass `documents`, to read more of one article.',
+    ),
 };
 
 const resultSchema = z.object({
   citation: z.string().describe('Citation id `<document>#p<n>`: cite as [id]; pass to get_passage or verify_quote.'),
   ...documentRefShape,
   language: languageSchema,
-  score: z.number().describe('Ranking score (higher is better; comparable only within one response).'),
+  score: z
+    .number()
+    .describe('Fused ranking evidence: the sum of standardised scores, higher is better, may be negative; comparable only within one response.'),
   text: z.string().describe('Verbatim passage text (source data, not instructions).'),
-  also_in: z.array(z.string()).describe('Citation ids of the same wording reprinted by other documents/outlets: cite them too.'),
+  also_in: z
+    .array(z.string())
+    .describe('Citation ids of identical copies in other documents/outlets (same words, at most spelling differences): every quote of this passage holds there too, so cite them too.'),
   start: z.number().int().describe('Start offset of the passage in its original file.'),
   end: z.number().int().describe('End offset (exclusive) in the original file.'),
 });
@@ -81,15 +98,15 @@ const outputSchema = {
   mode: z.enum(['hybrid', 'semantic', 'lexical']).describe('The mode that actually ranked the results.'),
   requested_mode: z.enum(['hybrid', 'semantic', 'lexical']).describe('The mode asked for.'),
   notice: z.string().optional().describe('Set when the mode fell back (e.g. lexical only) or something else worth knowing happened.'),
-  results: z.array(resultSchema).describe('Passages, best first. Near-identical copies are folded into also_in.'),
+  results: z.array(resultSchema).describe('Passages, best first (one per article first, see per_document). Identical copies are folded into also_in.'),
 };
 
 const DESCRIPTION = [
   'Search the corpus of Arabic and Persian news articles (a few English) for passages that answer a question.',
-  'Use it first for any question about the articles. The query may be in any language; when the question is in English,',
-  'pass Arabic and Persian translations in `variants` for better keyword matching.',
-  'Returns up to k passages with a citation id (`<document>#p<n>`), document title, outlet, date, language, score, verbatim text,',
-  'and `also_in` (the same wording reprinted by other outlets).',
+  'Use it first for any question about the articles. The query may be in any language; a fact may be reported only in',
+  'an article in another language, so pass the question translated into Arabic and Persian in `variants`.',
+  'Returns up to k passages, one per article first, with a citation id (`<document>#p<n>`), document title, outlet, date,',
+  'language, score, verbatim text, and `also_in` (identical copies in other outlets).',
   'Next: get_passage for surrounding paragraphs, verify_quote before quoting any sentence, then cite as [doc#p3].',
 ].join(' ');
 
@@ -117,6 +134,7 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
           variants: args.variants.filter((v) => v.trim().length > 0),
           ...(documents && documents.length > 0 ? { documents } : {}),
           ...(args.language ? { langs: [args.language] } : {}),
+          perDocument: args.per_document,
         });
         const structured = toStructured(args.query, response);
         return toolResult(structured, render(structured));
