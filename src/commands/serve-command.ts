@@ -3,11 +3,11 @@
 // messages, so every line of news goes to stderr.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { DEFAULT_MAX_BYTES } from '../corpus/read.ts';
 import { startHttpServer, parseListen, type RunningHttpServer } from '../mcp/http.ts';
 import { embedderForServe, LiveIndex } from '../mcp/live-index.ts';
 import { createServer } from '../mcp/server.ts';
+import { BoundedStdioTransport } from '../mcp/stdio.ts';
 import { CURRENT_FILE } from '../store/files.ts';
 import { createViewRoutes } from '../view/http-routes.ts';
 import { viewPageLoader } from '../view/page.ts';
@@ -138,7 +138,7 @@ export const serveCommand = {
       log(`evidence view at ${http.origin}/?citation=<id>${token ? ' (add #token=<SANAD_HTTP_TOKEN>)' : ''}`);
     } else {
       const server = makeServer();
-      await server.connect(new StdioServerTransport());
+      await server.connect(new BoundedStdioTransport(process.stdin, process.stdout, { log }));
       closeStdio = () => server.close();
       log('MCP over stdio; waiting for the client');
     }

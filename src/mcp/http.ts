@@ -1,8 +1,10 @@
 // `serve --http`: Streamable HTTP at /mcp, one MCP server per session, and the evidence view's page
 // (`sanad view` serves the page alone). A local HTTP server is reachable from any web page the user
 // opens, so before anything else it refuses requests whose Host or Origin names another site (DNS
-// rebinding), optionally demands a bearer token, and caps request bodies and open sessions. Plain
-// node:http: the SDK transport does the protocol.
+// rebinding) or is sent twice, optionally demands a bearer token, and caps request bodies and open
+// sessions — in total and per client address, with idle sessions closed after a few minutes and,
+// when the server is full, the longest-idle one closed to make room. Plain node:http: the SDK
+// transport does the protocol.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +17,10 @@ export const MCP_PATH = '/mcp';
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_MAX_SESSIONS = 100;
-const DEFAULT_SESSION_IDLE_MS = 30 * 60 * 1000;
+/** Without a token any local process can open sessions: idle ones must not hold slots for long. */
+const DEFAULT_SESSION_IDLE_MS = 5 * 60 * 1000;
+/** When sessions are at a cap, a session idle this long is closed to admit a new one. */
+const DEFAULT_EVICT_IDLE_MS = 60 * 1000;
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 const WILDCARD_HOSTS = ['0.0.0.0', '::', ''];
 
@@ -29,8 +34,12 @@ export interface HttpServeOptions {
   token?: string;
   maxBodyBytes?: number;
   maxSessions?: number;
-  /** Sessions without a request for this long are closed. */
+  /** Most sessions one client address may hold; default half of maxSessions. */
+  maxSessionsPerClient?: number;
+  /** Sessions without a request (and no open stream) for this long are closed. */
   sessionIdleMs?: number;
+  /** When sessions are at a cap, one idle this long is closed to admit a new one. */
+  evictIdleMs?: number;
   /** A fresh MCP server for each new session; without it there is no MCP endpoint (`sanad view`). */
   createMcpServer?: () => McpServer;
   /** The evidence view's page and data routes (GET / and /api/evidence), when served. */
@@ -154,6 +163,25 @@ interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
   lastSeen: number;
+  /** Remote address that opened it: the per-client cap counts by it. */
+  client: string;
+  /** Requests and streams open right now: a session busy with them is never idle. */
+  open: number;
+}
+
+/** Headers that must appear once: two Host headers let a foreign name ride behind an allowed one. */
+const SINGLE_HEADERS = ['host', 'origin', 'authorization', 'mcp-session-id', 'content-length'];
+
+/** The first of SINGLE_HEADERS that a request carries more than once, or null. */
+export function duplicatedHeader(rawHeaders: readonly string[]): string | null {
+  const seen = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    if (!SINGLE_HEADERS.includes(name)) continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return null;
 }
 
 export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHttpServer> {
@@ -161,7 +189,9 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
   const host = opts.host ?? DEFAULT_HTTP_HOST;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxSessions = opts.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  const perClient = opts.maxSessionsPerClient ?? Math.max(1, Math.floor(maxSessions / 2));
   const idleMs = opts.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const evictIdleMs = opts.evictIdleMs ?? DEFAULT_EVICT_IDLE_MS;
   const sessions = new Map<string, Session>();
   // Filled in once listening: with port 0 the real port is known only then.
   let policy: ReturnType<typeof hostPolicy> | null = null;
@@ -171,6 +201,31 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
     if (!s) return;
     sessions.delete(id);
     s.server.close().catch((err: unknown) => log(`closing MCP session ${id} failed: ${String(err)}`));
+  };
+
+  /** Closes the longest-idle session (of `client`, when given) idle for at least `minIdleMs`; false when none is. */
+  const evictIdlest = (minIdleMs: number, client?: string): boolean => {
+    let victim: [string, Session] | null = null;
+    for (const entry of sessions) {
+      const s = entry[1];
+      if (s.open > 0 || (client !== undefined && s.client !== client) || Date.now() - s.lastSeen < minIdleMs) continue;
+      if (!victim || s.lastSeen < victim[1].lastSeen) victim = entry;
+    }
+    if (!victim) return false;
+    log(`closed MCP session ${victim[0]} (idle ${Math.round((Date.now() - victim[1].lastSeen) / 1000)} s) to admit a new one`);
+    drop(victim[0]);
+    return true;
+  };
+
+  /** Runs a request against a session, which counts as busy until the response ends. */
+  const within = async (session: Session, res: ServerResponse, run: () => Promise<void>) => {
+    session.open++;
+    session.lastSeen = Date.now();
+    res.once('close', () => {
+      session.open--;
+      session.lastSeen = Date.now();
+    });
+    await run();
   };
 
   const handlePost = async (req: IncomingMessage, res: ServerResponse) => {
@@ -188,20 +243,24 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
       if (!session) return sendError(res, 404, 'Session not found: it expired or the server restarted; initialize a new session');
-      session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res, parsed);
+      return within(session, res, () => session.transport.handleRequest(req, res, parsed));
     }
     const initializing = Array.isArray(parsed) ? parsed.some((m) => isInitializeRequest(m)) : isInitializeRequest(parsed);
     if (!initializing) return sendError(res, 400, 'Bad Request: no mcp-session-id header; start with an initialize request');
-    if (sessions.size >= maxSessions) {
-      return sendError(res, 503, `too many open MCP sessions (${maxSessions}); close one (DELETE ${MCP_PATH}) and retry`);
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const mine = [...sessions.values()].filter((s) => s.client === client).length;
+    if (mine >= perClient && !evictIdlest(evictIdleMs, client)) {
+      return sendError(res, 503, `this client already has ${mine} open MCP sessions, the most one client may hold; close one (DELETE ${MCP_PATH}) or reuse it`);
+    }
+    if (sessions.size >= maxSessions && !evictIdlest(evictIdleMs)) {
+      return sendError(res, 503, `too many open MCP sessions (${maxSessions}), all in use; close one (DELETE ${MCP_PATH}) and retry`);
     }
     if (!opts.createMcpServer) return sendError(res, 404, 'Not found: this server has no MCP endpoint');
     const server = opts.createMcpServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server, lastSeen: Date.now() });
+        sessions.set(id, { transport, server, lastSeen: Date.now(), client, open: 0 });
       },
       onsessionclosed: (id) => drop(id),
     });
@@ -215,6 +274,8 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const twice = duplicatedHeader(req.rawHeaders);
+    if (twice) return sendError(res, 400, `Bad Request: the ${twice} header is sent more than once`);
     if (!policy?.host(req.headers.host)) return sendError(res, 403, 'Forbidden: Host header not allowed (add it with --allowed-host)');
     if (!policy.origin(req.headers.origin)) return sendError(res, 403, 'Forbidden: Origin not allowed');
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -240,8 +301,7 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
       const id = req.headers['mcp-session-id'];
       const session = typeof id === 'string' ? sessions.get(id) : undefined;
       if (!session) return sendError(res, typeof id === 'string' ? 404 : 400, 'Session not found: send a valid mcp-session-id header');
-      session.lastSeen = Date.now();
-      return session.transport.handleRequest(req, res);
+      return within(session, res, () => session.transport.handleRequest(req, res));
     }
     return sendError(res, 405, 'Method not allowed', { allow: 'GET, POST, DELETE' });
   };
@@ -271,8 +331,8 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
 
   const sweep = setInterval(() => {
     const cutoff = Date.now() - idleMs;
-    for (const [id, s] of sessions) if (s.lastSeen < cutoff) drop(id);
-  }, Math.min(idleMs, 60_000));
+    for (const [id, s] of sessions) if (s.open === 0 && s.lastSeen < cutoff) drop(id);
+  }, Math.max(10, Math.min(idleMs / 2, 30_000)));
   sweep.unref();
 
   const shownHost = host.includes(':') ? `[${host}]` : host;
