@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { EmbedderUnavailableError } from '../src/embed/embedder.ts';
+import { isBatchInvariant } from '../src/embed/batch-invariance.ts';
 import { createTransformersEmbedder, looksLikePath, offlineReason } from '../src/embed/transformers.ts';
 import { dot } from '../src/embed/vectors.ts';
 
@@ -189,4 +190,21 @@ test('offlineReason and looksLikePath', () => {
     ['Xenova/multilingual-e5-small', 'bge-m3', './models/e5', '/abs/model', 'a/b/c', '~/m', TINY].map(looksLikePath),
     [false, false, true, true, true, true, true],
   );
+});
+
+test('batch invariance is measured: a float graph keeps batching, a per-batch scale is detected', async () => {
+  const e = createTransformersEmbedder({ model: TINY, dtype: 'fp32' });
+  const logs: string[] = [];
+  const logged = createTransformersEmbedder({ model: TINY, dtype: 'fp32', onLog: (l) => logs.push(l) });
+  await logged.embedPassages(['x']);
+  assert.ok(!logs.some((l) => l.includes('another vector when it shares a batch')));
+  // Int8 models quantize a batch's activations with one scale: a vector then depends on its batch-mates.
+  const perBatchScale = async (texts: string[]) => {
+    const scale = Math.max(...texts.map((t) => t.length));
+    return texts.map((t) => Float32Array.from([t.length / scale, 1 - t.length / scale]));
+  };
+  assert.equal(await isBatchInvariant(perBatchScale), false);
+  assert.equal(await isBatchInvariant((texts) => e.embedPassages(texts)), true);
+  await e.close?.();
+  await logged.close?.();
 });

@@ -4,6 +4,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isBatchInvariant } from './batch-invariance.ts';
 import { EmbedderUnavailableError, type Embedder, type EmbedderInfo, type EmbedProgress } from './embedder.ts';
 import { defaultCacheDir, fetchHubModel } from './hub.ts';
 import { loadOnnxTextModel, type OnnxTextModel } from './onnx-model.ts';
@@ -117,8 +118,11 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
   let loading: Promise<OnnxTextModel> | undefined;
   let dim: number | undefined;
   // ONNX Runtime already spreads one batch over all cores; running batches one after another
-  // keeps memory flat and results independent of how callers interleave.
-  let runQueue: Promise<unknown> = Promise.resolve();
+  // keeps memory flat and results independent of how callers interleave. A model whose vectors
+  // depend on their batch-mates (batch-invariance.ts) embeds one text per run instead, two runs
+  // in flight: one short run alone keeps only one core busy.
+  const lanes = new Lanes();
+  let invariant: Promise<boolean> | undefined;
   const onnxFile = `onnx/${TRANSFORMERS_DTYPE_FILES[dtype]}`;
 
   function load(): Promise<OnnxTextModel> {
@@ -170,11 +174,9 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
   }
 
   async function runBatch(model: OnnxTextModel, texts: string[]): Promise<Float32Array[]> {
-    const run = runQueue.then(() => model.embed(texts));
-    runQueue = run.catch(() => undefined);
     let pooled: Float32Array[];
     try {
-      pooled = await run;
+      pooled = await lanes.run(() => model.embed(texts));
     } catch (err) {
       throw new EmbedderUnavailableError(`Embedding with model "${opts.model}" failed: ${oneLine(err)}.`, { cause: err });
     }
@@ -190,9 +192,28 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
   ): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const model = await load();
+    invariant ??= isBatchInvariant((t) => runBatch(model, t)).then((same) => {
+      if (!same) {
+        log(`model ${opts.model} (${dtype}) gives a text another vector when it shares a batch; embedding one text per run so vectors do not depend on batch-mates`);
+        lanes.width = 2;
+      }
+      return same;
+    });
+    const result = new Array<Float32Array>(texts.length);
+    if (!(await invariant)) {
+      let done = 0;
+      await Promise.all(
+        texts.map(async (text, i) => {
+          const [v] = await runBatch(model, [prefix + text]);
+          if (v) result[i] = v;
+          done++;
+          if (done % batchSize === 0 || done === texts.length) onProgress?.({ done, total: texts.length });
+        }),
+      );
+      return result;
+    }
     // Sorting by length groups similar lengths in one batch, so little compute goes to padding.
     const order = texts.map((_, i) => i).sort((a, b) => (texts[a]?.length ?? 0) - (texts[b]?.length ?? 0));
-    const result = new Array<Float32Array>(texts.length);
     let done = 0;
     for (const batch of chunk(order, batchSize)) {
       const vectors = await runBatch(model, batch.map((i) => prefix + (texts[i] ?? '')));
@@ -233,6 +254,24 @@ function normalizeExact(v: Float32Array): Float32Array {
   if (norm === 0) return v;
   for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) / norm;
   return v;
+}
+
+/** Runs tasks at most `width` at a time, in the order they were asked for. */
+class Lanes {
+  width = 1;
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.width) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 function expandHome(p: string, env: NodeJS.ProcessEnv): string {
