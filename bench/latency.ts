@@ -79,7 +79,7 @@ async function inProcess(indexDir: string, model: string, queries: string[], k: 
   }
   const embed = summarize(embedTimes);
   const result = {
-    passages: index.passages.length,
+    passages: index.manifest.counts.passages,
     loadIndexMs: round(loadMs, 0),
     loadModelMs: round(modelMs, 0),
     modes,

@@ -13,15 +13,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestCorpus } from '../src/corpus/ingest.ts';
 import { createTransformersEmbedder } from '../src/embed/transformers.ts';
-import { manifestFor } from '../src/indexer/build-index.ts';
+import { manifestFields } from '../src/indexer/build-index.ts';
+import { planSegments, writeSegments } from '../src/indexer/segment-builds.ts';
+import { publishPlan } from '../src/indexer/version-writer.ts';
 import { round } from '../src/eval/stats.ts';
-import { Bm25Index } from '../src/text/bm25.ts';
-import { makeStagingDir, publishVersion } from '../src/store/files.ts';
-import { writeVersionFiles, type StoredPassage } from '../src/store/index-store.ts';
+import { makeStagingDir } from '../src/store/files.ts';
 import type { EmbeddingSpace } from '../src/store/manifest.ts';
-import { DEFAULT_HNSW, VectorIndex } from '../src/store/vector-index.ts';
-import { tokenize } from '../src/text/tokenize.ts';
-import type { DocumentMeta } from '../src/types.ts';
+import { DEFAULT_HNSW } from '../src/store/vector-index.ts';
+import type { DocumentMeta, StoredPassage } from '../src/types.ts';
 import { perturbedTexts, subspaceVectors, unitVectors } from './synthetic.ts';
 
 const PER_DOC = 10;
@@ -41,7 +40,8 @@ export interface SyntheticIndexOptions {
 export interface SyntheticIndexResult {
   n: number;
   documents: number;
-  ms: { texts: number; tokenize: number; bm25: number; vectors: number; hnsw: number; write: number; total: number };
+  segments: Array<{ name: string; ms: Record<string, number> }>;
+  ms: { texts: number; vectors: number; segments: number; publish: number; total: number };
   rssMB: number;
 }
 
@@ -74,37 +74,37 @@ export async function writeSyntheticIndex(opts: SyntheticIndexOptions): Promise<
   }
   const tTexts = lap();
   log(`texts: ${opts.n} passages in ${documents.length} documents (${tTexts} ms)`);
-  const tokens = texts.map((t) => tokenize(t));
-  const tTokenize = lap();
-  const lexical = new Bm25Index(tokens);
-  tokens.length = 0;
-  const tBm25 = lap();
-  log(`bm25: ${lexical.vocabularySize} terms (tokenize ${tTokenize} ms, build ${tBm25} ms)`);
   const { rows } =
     opts.data === 'uniform' ? unitVectors(opts.n, opts.space.dimension, seed) : subspaceVectors(opts.n, opts.space.dimension, 16, seed);
   const tVectors = lap();
-  const vectors = VectorIndex.build(opts.space.dimension, rows, DEFAULT_HNSW);
-  const tHnsw = lap();
-  log(`hnsw: built in ${tHnsw} ms`);
 
-  const manifest = manifestFor({
-    embedding: opts.space,
-    hnsw: DEFAULT_HNSW,
-    documents,
-    passages: passages.length,
-    skipped: [],
-    buildMs: 0,
-  });
+  // The same writer a full build uses: one segment per core, built in worker threads.
   await rm(opts.out, { recursive: true, force: true });
+  let next = 1;
+  const plans = planSegments(documents, passages, rows, DEFAULT_HNSW, opts.space.dimension, () => `seg-${String(next++).padStart(6, '0')}`);
   const staging = await makeStagingDir(opts.out);
-  await writeVersionFiles(staging, { documents, passages, lexical, vectors }, manifest);
-  await publishVersion(opts.out, staging);
+  const written = await writeSegments(staging, plans);
+  const tSegments = lap();
+  log(`segments: ${plans.length} written (${tSegments} ms): ${JSON.stringify(written.map((w) => w.ms))}`);
+  await publishPlan(opts.out, staging, {
+    base: null,
+    kept: [],
+    added: plans.map((p, i) => ({
+      written: written[i] ?? { name: p.name, checksums: {}, ms: {} },
+      documents: p.input.documents.length,
+      passages: p.input.passages.length,
+      vectors: true,
+    })),
+    fields: manifestFields({ embedding: opts.space, hnsw: DEFAULT_HNSW, documents, skipped: [], buildMs: round(performance.now() - started, 0) }),
+    nextSegment: next,
+  });
   const tWrite = lap();
-  log(`written to ${opts.out} (${tWrite} ms)`);
+  log(`published to ${opts.out} (${tWrite} ms)`);
   return {
     n: opts.n,
     documents: documents.length,
-    ms: { texts: tTexts, tokenize: tTokenize, bm25: tBm25, vectors: tVectors, hnsw: tHnsw, write: tWrite, total: round(performance.now() - started, 0) },
+    segments: written.map((w) => ({ name: w.name, ms: w.ms })),
+    ms: { texts: tTexts, vectors: tVectors, segments: tSegments, publish: tWrite, total: round(performance.now() - started, 0) },
     rssMB: round(process.memoryUsage().rss / 1048576, 0),
   };
 }

@@ -4,6 +4,8 @@
 //
 //   node --import tsx scripts/package-check.ts APP_DIR
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -16,6 +18,18 @@ const transport = new StdioClientTransport({
   cwd: app,
   stderr: 'inherit',
 });
+// Large segments are written in worker threads: the compiled worker must start from the package.
+const builds = (await import(path.join(app, 'node_modules', 'sanad', 'dist', 'indexer', 'segment-builds.js'))) as typeof import('../src/indexer/segment-builds.ts');
+const scratch = await mkdtemp(path.join(tmpdir(), 'sanad-package-worker-'));
+try {
+  const doc = { id: 'a.txt', path: 'a.txt', title: 't', lang: 'en' as const, dates: [], sha256: '0'.repeat(64), bytes: 4, passageCount: 1 };
+  const passage = { id: 'a.txt#p1', docId: 'a.txt', para: 1, kind: 'body' as const, start: 0, end: 4, text: 'text', lang: 'en' as const, hash: '1'.repeat(64) };
+  const [written] = await builds.writeSegments(scratch, [{ name: 'seg-000001', input: { documents: [doc], passages: [passage], vectors: null, hnsw: null, dimension: null } }], { inlineBelow: 0 });
+  assert.equal(Object.keys(written?.checksums ?? {}).length, 4);
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
+
 const client = new Client({ name: 'sanad-package-check', version: '1.0.0' });
 await client.connect(transport);
 try {

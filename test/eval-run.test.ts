@@ -16,7 +16,7 @@ import { EvalInputError, readQueries, type EvalQuery } from '../src/eval/query-s
 import { resolveGold, runEval } from '../src/eval/run-eval.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
-import { loadIndex } from '../src/store/index-store.ts';
+import { loadIndex, readAll } from '../src/store/index-store.ts';
 import { REPO_ROOT, withShippedCorpus } from './helpers/shipped-corpus.ts';
 
 const run = promisify(execFile);
@@ -75,7 +75,7 @@ async function corpusPool(): Promise<{ pool: EvalPool; searcher: Searcher; dir: 
   const dir = await mkdtemp(path.join(tmpdir(), 'sanad-eval-test-'));
   await buildIndex({ corpusDir: corpus, indexDir: dir, embedder: null });
   const index = await loadIndex(dir);
-  return { pool: new EvalPool({ documents: index.documents, passages: index.passages }), searcher: new Searcher(embeddedSnapshot(index), null), dir };
+  return { pool: new EvalPool(readAll(index)), searcher: new Searcher(embeddedSnapshot(index), null), dir };
 }
 
 test('over an index, gold ids are citation ids (a split paragraph by its number) or document ids', async () => {

@@ -28,7 +28,7 @@ before(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'sanad-hostile-index-'));
   template = path.join(root, 'template');
   await buildIndex({ corpusDir: CORPUS, indexDir: template, embedder: createFakeEmbedder() });
-  passages = (await loadIndex(template)).passages.length;
+  passages = (await loadIndex(template)).manifest.counts.passages;
 });
 after(async () => {
   await rm(root, { recursive: true, force: true });
@@ -64,14 +64,17 @@ async function editManifest(versionDir: string, edit: (m: Record<string, unknown
   await writeFile(file, JSON.stringify(manifest));
 }
 
-/** Rewrites bytes of vectors.hnsw and the manifest checksum to match, as an attacker would. */
+/** The template holds one segment: its graph file. */
+const GRAPH = 'seg-000001.hnsw';
+
+/** Rewrites bytes of the graph file and the manifest checksum to match, as an attacker would. */
 async function patchGraph(versionDir: string, patch: (b: Buffer) => Buffer): Promise<void> {
-  const file = path.join(versionDir, 'vectors.hnsw');
+  const file = path.join(versionDir, GRAPH);
   const bytes = patch(await readFile(file));
   await writeFile(file, bytes);
-  const sha = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   await editManifest(versionDir, (m) => {
-    (m.checksums as Record<string, string>)['vectors.hnsw'] = sha;
+    (m.checksums as Record<string, { sha256: string; bytes: number }>)[GRAPH] = { sha256, bytes: bytes.length };
   });
 }
 
@@ -142,7 +145,7 @@ describe('crafted HNSW files', () => {
     // Only values hnswlib ignores when searching (efConstruction, a positive mult, the original value) load.
     assert.ok(refused > cases.length * 0.8, `${refused} of ${cases.length} refused`);
     const count = results.get(cases.find((c) => c.name === `header count=${passages + 1}`)?.dir ?? '');
-    assert.match(count?.message ?? '', /vectors\.hnsw in .* is not a usable vector graph: it holds \d+ vectors but the manifest lists \d+ passages/);
+    assert.match(count?.message ?? '', /seg-000001\.hnsw in .* is not a usable vector graph: it holds \d+ vectors but the manifest lists \d+ passages/);
   });
 
   it('random bytes in the links and labels never crash a reader', async () => {
@@ -172,17 +175,17 @@ describe('crafted manifests and CURRENT files', () => {
     const cases: Case[] = [
       await craft('checksum key ../../../dev/zero', (v) =>
         editManifest(v, (m) => {
-          (m.checksums as Record<string, string>)['../../../dev/zero'] = '0'.repeat(64);
+          (m.checksums as Record<string, unknown>)['../../../dev/zero'] = { sha256: '0'.repeat(64), bytes: 0 };
         }),
       ),
-      await craft('checksum of vectors.hnsw removed', (v) =>
+      await craft('checksum of the graph removed', (v) =>
         editManifest(v, (m) => {
-          delete (m.checksums as Record<string, string>)['vectors.hnsw'];
+          delete (m.checksums as Record<string, unknown>)[GRAPH];
         }),
       ),
       await craft('a 1 MB file name with a line break', (v) =>
         editManifest(v, (m) => {
-          (m.checksums as Record<string, string>)[`a\n${'b'.repeat(1 << 20)}`] = '0'.repeat(64);
+          (m.checksums as Record<string, unknown>)[`a\n${'b'.repeat(1 << 20)}`] = { sha256: '0'.repeat(64), bytes: 0 };
         }),
       ),
       await craft('manifest is a FIFO', async (v) => {
@@ -193,13 +196,17 @@ describe('crafted manifests and CURRENT files', () => {
         await unlink(path.join(v, 'manifest.json'));
         await symlink('/dev/zero', path.join(v, 'manifest.json'));
       }),
-      await craft('documents.json is a FIFO', async (v) => {
-        await unlink(path.join(v, 'documents.json'));
-        fifo(path.join(v, 'documents.json'));
+      await craft('the passage table is a FIFO', async (v) => {
+        await unlink(path.join(v, 'seg-000001.psg'));
+        fifo(path.join(v, 'seg-000001.psg'));
       }),
-      await craft('passages.jsonl links to a file outside', async (v) => {
-        await unlink(path.join(v, 'passages.jsonl'));
-        await symlink('/etc/hostname', path.join(v, 'passages.jsonl'));
+      await craft('the postings link to a file outside', async (v) => {
+        await unlink(path.join(v, 'seg-000001.lex'));
+        await symlink('/etc/hostname', path.join(v, 'seg-000001.lex'));
+      }),
+      await craft('the graph is a FIFO', async (v) => {
+        await unlink(path.join(v, GRAPH));
+        fifo(path.join(v, GRAPH));
       }),
       await craft('CURRENT is a FIFO', async (_v, dir) => {
         await unlink(path.join(dir, 'CURRENT'));
@@ -242,7 +249,7 @@ describe('crafted manifests and CURRENT files', () => {
       await craft('bad entry point', (v) => patchGraph(v, (b) => (b.writeUInt32LE(passages + 3, 52), b))),
       await craft('checksum key outside', (v) =>
         editManifest(v, (m) => {
-          (m.checksums as Record<string, string>)['../x'] = '0';
+          (m.checksums as Record<string, unknown>)['../x'] = { sha256: '0'.repeat(64), bytes: 0 };
         }),
       ),
       await craft('CURRENT damaged', (_v, dir) => writeFile(path.join(dir, 'CURRENT'), 'not a version\n')),

@@ -11,9 +11,10 @@ import { buildIndex } from '../src/indexer/build-index.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
 import { holdVersion } from '../src/store/holds.ts';
-import { loadIndex } from '../src/store/index-store.ts';
+import { loadIndex, readAll } from '../src/store/index-store.ts';
 import { IndexFormatError, IndexVersionError } from '../src/store/manifest.ts';
 import { NORMALIZER_VERSION } from '../src/text/normalize.ts';
+import { newestSegmentFile } from './helpers/serve-fixture.ts';
 
 const SEEDS = path.resolve('corpus');
 let root: string;
@@ -42,7 +43,7 @@ describe('incremental rebuild', () => {
     assert.equal(first.embedded, embedder.stats.passageTexts);
     assert.equal(first.reused, first.passages - first.embedded);
     const before = await loadIndex(dirs.indexDir);
-    const ids003 = before.passages.filter((p) => p.docId === '003_70dde455d680a0f4.txt').map((p) => p.id);
+    const ids003 = readAll(before).passages.filter((p) => p.docId === '003_70dde455d680a0f4.txt').map((p) => p.id);
 
     // Nothing changed: nothing is embedded and no new version is published.
     const same = await buildIndex({ ...dirs, embedder });
@@ -67,8 +68,8 @@ describe('incremental rebuild', () => {
     assert.equal(embedder.stats.passageTexts - passagesBefore, 3);
 
     const afterIdx = await loadIndex(dirs.indexDir);
-    assert.equal(afterIdx.passages.some((p) => p.docId === '000_a89eda4c32949ba3.txt'), false);
-    assert.deepEqual(afterIdx.passages.filter((p) => p.docId === '003_70dde455d680a0f4.txt').map((p) => p.id), ids003);
+    assert.equal(readAll(afterIdx).passages.some((p) => p.docId === '000_a89eda4c32949ba3.txt'), false);
+    assert.deepEqual(readAll(afterIdx).passages.filter((p) => p.docId === '003_70dde455d680a0f4.txt').map((p) => p.id), ids003);
     const hits = await new Searcher(embeddedSnapshot(afterIdx), embedder).search('حميميم الجوية ما زالت تعمل', { k: 3 });
     assert.equal(hits.results[0]?.docId, 'new-note.txt');
   });
@@ -78,13 +79,16 @@ describe('incremental rebuild', () => {
     const embedder = createFakeEmbedder();
     const first = await buildIndex({ ...dirs, embedder });
     const held = await loadIndex(dirs.indexDir);
-    // Damage the files on disk: only the held snapshot can still supply the old vectors.
-    await writeFile(path.join(dirs.indexDir, first.version, 'vectors.hnsw'), 'x');
+    // Damage the current manifest on disk: only the held snapshot can still describe the version.
+    await writeFile(path.join(dirs.indexDir, first.version, 'manifest.json'), 'x');
     await writeFile(path.join(dirs.corpusDir, 'held-note.txt'), 'خبر قصير\nفقرة واحدة جديدة عن الموانئ.\n');
     const lines: string[] = [];
     const next = await buildIndex({ ...dirs, embedder, previous: held, log: (l) => lines.push(l) });
     assert.deepEqual([next.added, next.embedded, next.reused], [['held-note.txt'], 2, first.passages]);
     assert.deepEqual(lines.filter((l) => l.startsWith('previous index not reused')), []);
+    // Incremental: the new version keeps the first segment and adds one for the new file.
+    assert.equal(next.segments, 2);
+    assert.equal(readAll(await loadIndex(dirs.indexDir)).passages.length, first.passages + 2);
   });
 
   test('old versions are pruned to the current one and its predecessor', async () => {
@@ -225,13 +229,15 @@ describe('damage and bad input', () => {
     const first = await buildIndex({ ...dirs, embedder });
     await writeFile(path.join(dirs.corpusDir, 'extra.txt'), 'خبر إضافي\nنص إضافي عن العلاقات السورية الروسية والتعاون.\n');
     const second = await buildIndex({ ...dirs, embedder });
-    const passages = path.join(dirs.indexDir, second.version, 'passages.jsonl');
+    // The new segment (only the second version has it): flip a byte of what loading reads and checks.
+    const { file } = await newestSegmentFile(dirs.indexDir);
+    const passages = path.join(dirs.indexDir, second.version, file);
     const bytes = await readFile(passages);
-    bytes[10] = (bytes[10] ?? 0) ^ 0xff;
+    bytes[bytes.length - 10] = (bytes[bytes.length - 10] ?? 0) ^ 0xff;
     await writeFile(passages, bytes);
     const idx = await loadIndex(dirs.indexDir);
     assert.equal(idx.version, first.version);
-    assert.match(idx.fallbackReason ?? '', /passages\.jsonl.*corrupted.*Rebuild with `sanad index`/);
+    assert.match(idx.fallbackReason ?? '', /seg-\d+\.psg is damaged \(checksum mismatch\).*Rebuild with `sanad index`/);
   });
 
   test('binary, broken UTF-8 and empty files are skipped with a reason; the rest is indexed', async () => {
@@ -278,14 +284,14 @@ describe('crash safety', () => {
       const idx = await loadIndex(dirs.indexDir);
       assert.equal(idx.fallbackReason, undefined);
       assert.notEqual(idx.version, first.version);
-      assert.ok(idx.passages.some((p) => p.docId === 'late.txt'));
+      assert.ok(readAll(idx).passages.some((p) => p.docId === 'late.txt'));
     }
     // Whatever the kills interrupted, a later build takes over the stale lock, finishes, and
     // clears the staging folders the killed builds left.
     const final = await buildIndex({ ...dirs, embedder: createFakeEmbedder() });
     const idx = await loadIndex(dirs.indexDir);
     assert.equal(idx.version, final.version);
-    assert.ok(idx.passages.some((p) => p.docId === 'later.txt'));
+    assert.ok(readAll(idx).passages.some((p) => p.docId === 'later.txt'));
     assert.deepEqual((await readdir(dirs.indexDir)).filter((n) => n.startsWith('.tmp-')), []);
   });
 });

@@ -143,7 +143,7 @@ describe('LiveIndex with a damaged index', () => {
     const status = live.status();
     assert.equal(status.version, older);
     assert.equal(status.documents, 3);
-    assert.match(status.warning ?? '', new RegExp(`current index ${damaged} is unreadable \\(passages\\.jsonl .* is corrupted \\(checksum mismatch\\)\\); serving the older ${older}`));
+    assert.match(status.warning ?? '', new RegExp(`current index ${damaged} is unreadable \\(.*seg-\\d+\\.psg is damaged \\(not a sanad index file\\).*\\); serving the older ${older}`));
     assert.equal(logs.some((l) => l.startsWith('warning: the current index')), true);
     assert.deepEqual(await citations(live, 'zebrafinch'), []);
 
@@ -164,7 +164,7 @@ describe('LiveIndex with a damaged index', () => {
     const counter = countingBuild();
     const live = await openLive(c, { build: counter.build }, logs);
     assert.equal(counter.count, 1);
-    assert.match(logs[0] ?? '', /^the index at .* cannot be used \(the index at .* is damaged: passages\.jsonl in .* is corrupted/);
+    assert.match(logs[0] ?? '', /^the index at .* cannot be used \(the index at .* is damaged: .*seg-\d+\.psg is damaged \(not a sanad index file\)/);
     const status = live.status();
     assert.notEqual(status.version, damaged);
     assert.deepEqual([status.documents, status.warning], [3, undefined]);

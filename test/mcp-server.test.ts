@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildInstructions } from '../src/mcp/instructions.ts';
 import { citedAnswerText } from '../src/mcp/prompts.ts';
 import { statusOut } from '../src/mcp/tools/index-status.ts';
-import { loadIndex } from '../src/store/index-store.ts';
+import { loadIndex, readAll } from '../src/store/index-store.ts';
 import { connectClient, createFixtureIndex, type Connected, type FixtureIndex } from './helpers/fixture-index.ts';
 
 let fx: FixtureIndex;
@@ -29,7 +29,7 @@ after(async () => {
 /** Every run of four words of every passage: none may appear in what the server says about itself. */
 async function corpusShingles(): Promise<string[]> {
   const out: string[] = [];
-  for (const p of (await loadIndex(fx.indexDir)).passages) {
+  for (const p of readAll(await loadIndex(fx.indexDir)).passages) {
     const words = p.text.split(/\s+/u).filter(Boolean);
     for (let i = 0; i + 4 <= words.length; i++) out.push(words.slice(i, i + 4).join(' '));
     if (words.length < 4) out.push(p.text);

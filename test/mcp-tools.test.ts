@@ -69,6 +69,8 @@ function passage(citation: string, kind: string, start: number, end: number) {
 
 describe('search', () => {
   it('ranks and reports the mode; a reprint that changed a word keeps its own result', async () => {
+    // (Scores are z-scores of cosines between unit vectors normalised once, by the store: see
+    // src/store/vector-index.ts.)
     // ar-water-reprint p2 is ar-water-plan p4 with السكان → المواطنين: a different text, so not
     // folded into also_in (a quote with المواطنين would not verify against the plan's wording).
     assert.deepEqual(await ok('search', { query: 'مخزون نبع الفيجة', k: 3 }), {
@@ -77,8 +79,8 @@ describe('search', () => {
       requested_mode: 'hybrid',
       results: [
         hit('ar-water-plan.txt#p4', 'ar', 4.892984, 632, 782),
-        hit('ar-water-reprint.txt#p2', 'ar', 4.889398, 210, 363),
-        hit('ar-notice-injection.txt#p1', 'ar', 0.752584, 35, 131),
+        hit('ar-water-reprint.txt#p2', 'ar', 4.889399, 210, 363),
+        hit('ar-notice-injection.txt#p1', 'ar', 0.752583, 35, 131),
       ],
     });
   });
@@ -88,9 +90,9 @@ describe('search', () => {
     // One result per article first (per_document 1): the English brief and the Arabic plan lead.
     assert.deepEqual(out.results, [
       hit('en-water-brief.txt#p1', 'en', 6.603361, 44, 188),
-      hit('ar-water-plan.txt#p1', 'ar', 6.157771, 258, 401),
-      hit('ar-water-reprint.txt#p2', 'ar', 1.105408, 210, 363),
-      hit('fa-tehran-air.txt#p1', 'fa', 0.671981, 85, 203),
+      hit('ar-water-plan.txt#p1', 'ar', 6.157772, 258, 401),
+      hit('ar-water-reprint.txt#p2', 'ar', 1.10541, 210, 363),
+      hit('fa-tehran-air.txt#p1', 'fa', 0.67198, 85, 203),
     ]);
   });
 

@@ -14,7 +14,9 @@ import { embedderForBuild } from '../../src/embed/for-index.ts';
 import { writePassageCorpus } from '../../src/eval/pool.ts';
 import { readPassages, readQueries } from '../../src/eval/query-set.ts';
 import { buildIndex } from '../../src/indexer/build-index.ts';
-import { loadIndex } from '../../src/store/index-store.ts';
+import { comparePassages } from '../../src/backend/backend.ts';
+import { loadIndex, releaseIndex } from '../../src/store/index-store.ts';
+import type { Passage } from '../../src/types.ts';
 import { parseSetSpec } from './lab.ts';
 
 const { values } = parseArgs({
@@ -50,11 +52,20 @@ for (const spec of pools) {
   }
   await buildIndex({ corpusDir, indexDir: path.join(dir, 'index'), embedder, log: (l) => console.error(l) });
   const index = await loadIndex(path.join(dir, 'index'));
-  const vectors = index.vectors;
-  if (!vectors) throw new Error(`${spec.name}: the index has no vectors`);
-  const rows = index.passages.map((_, ord) => Array.from(vectors.vector(ord), (x) => Math.round(x * 1e7) / 1e7));
-  await writeFile(file, JSON.stringify({ passages: index.passages, vectors: rows, poolIdOfDoc }));
-  console.error(`pool ${spec.name}: ${index.passages.length} passages`);
+  // Every live passage with its vector, in index order (document id, then offset).
+  const live: Array<{ passage: Passage; vector: number[] }> = [];
+  for (const view of index.segments) {
+    const { table, vectors } = view.reader;
+    if (!vectors) throw new Error(`${spec.name}: the index has no vectors`);
+    for (let ord = 0; ord < table.size; ord++) {
+      if (view.deleted?.[ord] === 1) continue;
+      live.push({ passage: table.passage(ord), vector: Array.from(vectors.vector(ord), (x) => Math.round(x * 1e7) / 1e7) });
+    }
+  }
+  live.sort((a, b) => comparePassages(a.passage, b.passage));
+  releaseIndex(index);
+  await writeFile(file, JSON.stringify({ passages: live.map((l) => l.passage), vectors: live.map((l) => l.vector), poolIdOfDoc }));
+  console.error(`pool ${spec.name}: ${live.length} passages`);
 }
 
 const sets = [

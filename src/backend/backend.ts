@@ -11,7 +11,8 @@
 //   statistics); fusion, reprint grouping and quote matching stay above the interface,
 //   written once.
 import type { EmbeddingSpace } from '../store/manifest.ts';
-import type { DocumentMeta, Lang, StoredPassage } from '../types.ts';
+import type { DocumentMeta, Lang, Passage } from '../types.ts';
+
 
 /** An inclusive range of ISO dates (YYYY-MM-DD); an open end is unbounded. */
 export interface DateRange {
@@ -39,7 +40,8 @@ export interface PassageFilter {
 
 /** One entry of a ranked list. */
 export interface ScoredPassage {
-  passage: StoredPassage;
+  /** The passage (the text-hash a store keeps for vector reuse is an indexing detail, not part of it). */
+  passage: Passage;
   /** BM25 score or cosine similarity: comparable only within one list. */
   score: number;
 }
@@ -71,6 +73,10 @@ export interface IndexInfo {
   buildMs: number;
   /** Set when the current version was unreadable and an older one is served instead. */
   fallbackReason?: string;
+  /** How long opening this version took, in milliseconds (when the backend measures it). */
+  loadMs?: number;
+  /** Parts the index is stored in (segments, shards), when it has several. */
+  segments?: number;
 }
 
 export interface DocumentPage {
@@ -94,6 +100,11 @@ export interface QuoteCandidateQuery {
   documents?: readonly string[];
   /** How many passages to rank by shared character 3-grams for fuzzy matching. */
   similar: number;
+  /**
+   * Compute only one of the two answers (the other comes back empty): the verifier asks for the
+   * documents first and for fuzzy candidates only when nothing matched, since they cost more.
+   */
+  only?: 'documents' | 'similar';
 }
 
 export interface QuoteCandidates {
@@ -108,7 +119,7 @@ export interface QuoteCandidates {
    * quote, most first, ties in index order; passages sharing none are left out (unless the quote
    * has no 3-gram at all, when the first passages are given).
    */
-  similar: Array<{ passage: StoredPassage; shared: number }>;
+  similar: Array<{ passage: Passage; shared: number }>;
 }
 
 export interface SearchBackend {
@@ -124,9 +135,9 @@ export interface SearchBackend {
   /** Documents sorted by id (code-unit order), one page at a time. */
   listDocuments(opts: { cursor?: string; limit: number; filter?: PassageFilter }): Promise<DocumentPage>;
   /** The passages with these citation ids, in the order asked; undefined for an unknown id. */
-  passages(ids: readonly string[]): Promise<Array<StoredPassage | undefined>>;
+  passages(ids: readonly string[]): Promise<Array<Passage | undefined>>;
   /** Passages of a document in reading order (optionally a range of positions); empty when unknown. */
-  passagesOf(docId: string, range?: PassageRange): Promise<StoredPassage[]>;
+  passagesOf(docId: string, range?: PassageRange): Promise<Passage[]>;
   /** Document ids closest to `id` (typos, case), closest first, at most `limit`; bounded cost. */
   suggestIds(id: string, limit: number): Promise<string[]>;
   /** Where a quote may be: see QuoteCandidates. */
@@ -137,7 +148,7 @@ export interface SearchBackend {
 }
 
 /** Index order of passages, the same for every backend: document id (code units), then offset. */
-export function comparePassages(a: StoredPassage, b: StoredPassage): number {
+export function comparePassages(a: Passage, b: Passage): number {
   if (a.docId !== b.docId) return a.docId < b.docId ? -1 : 1;
   return a.start - b.start;
 }

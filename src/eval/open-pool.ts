@@ -8,7 +8,7 @@ import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../emb
 import { buildIndex } from '../indexer/build-index.ts';
 import { Searcher } from '../search/searcher.ts';
 import { embeddedSnapshot } from '../backend/embedded/open.ts';
-import { loadIndex } from '../store/index-store.ts';
+import { loadIndex, readAll } from '../store/index-store.ts';
 import { describeSpace } from '../store/manifest.ts';
 import { EvalPool, passageDirMap, writePassageCorpus, type PassageSetMap } from './pool.ts';
 import { readPassageSets } from './query-set.ts';
@@ -45,14 +45,16 @@ export async function openPool(source: PoolSource, opts: PoolOptions): Promise<O
     // The pool needs every passage in memory to resolve gold ids: eval reads the index folder itself.
     const index = await loadIndex(source.dir);
     if (index.fallbackReason) opts.onLog?.(`warning: ${index.fallbackReason}`);
-    const searcher = new Searcher(embeddedSnapshot(index), embedderForSearch(index.manifest.embedding, opts));
-    const { documents, passages, manifest } = index;
+    const snapshot = embeddedSnapshot(index);
+    const searcher = new Searcher(snapshot, embedderForSearch(index.manifest.embedding, opts));
+    const { documents, passages } = readAll(index);
+    const { manifest } = index;
     return {
       searcher,
       pool: new EvalPool({ documents, passages }),
       summary: { source: `index ${source.dir}`, kind: 'index', documents: documents.length, passages: passages.length },
       embedder: manifest.embedding && searcher.semanticAvailable ? describeSpace(manifest.embedding) : null,
-      close: async () => {},
+      close: async () => snapshot.retire(),
     };
   }
 
@@ -79,27 +81,29 @@ export async function openPool(source: PoolSource, opts: PoolOptions): Promise<O
       progress: opts.progress ?? false,
     });
     const index = await loadIndex(indexDir);
-    const contents = { documents: index.documents, passages: index.passages };
-    const semantic = index.vectors !== null && index.manifest.embedding !== null;
+    const snapshot = embeddedSnapshot(index);
+    const contents = readAll(index);
+    const semantic = snapshot.info().hasVectors;
     const built = embedder;
-    const counts = { documents: index.documents.length, passages: index.passages.length };
+    const counts = { documents: contents.documents.length, passages: contents.passages.length };
     let pool: EvalPool;
     let summary: PoolSummary;
     if (source.kind === 'corpus') {
       pool = new EvalPool(contents);
       summary = { source: `corpus ${source.dir}`, kind: 'index', ...counts };
     } else {
-      pool = new EvalPool(contents, written ?? passageDirMap(index.documents));
-      const sourceLength = written?.sourceLength ?? (await readLengths(corpusDir, index.documents));
+      pool = new EvalPool(contents, written ?? passageDirMap(contents.documents));
+      const sourceLength = written?.sourceLength ?? (await readLengths(corpusDir, contents.documents));
       const name = source.kind === 'passages' ? source.files.join(' + ') : `folder ${source.dir}`;
       summary = { source: name, kind: 'passage-set', ...counts, coverage: pool.coverage(sourceLength) };
     }
     return {
-      searcher: new Searcher(embeddedSnapshot(index), semantic ? built : null),
+      searcher: new Searcher(snapshot, semantic ? built : null),
       pool,
       summary,
       embedder: semantic && index.manifest.embedding ? describeSpace(index.manifest.embedding) : null,
       close: async () => {
+        snapshot.retire();
         await built?.close?.();
         await rm(scratch, { recursive: true, force: true });
       },

@@ -1,23 +1,29 @@
-// Builds (or incrementally rebuilds) the index folder from the corpus folder. Vectors are reused
-// by passage text hash from the previous version whenever the embedding space is the same, so a
-// rebuild embeds only new or changed paragraphs. When no model can be loaded the index is built
-// lexical-only and says so, instead of failing: lexical search still answers.
-import { createHash } from 'node:crypto';
+// Builds (or incrementally rebuilds) the index folder from the corpus folder. Files are diffed by
+// sha256 against the previous version; added and changed documents go into a new segment, and the
+// passages of changed and removed ones get deletion marks in the segments that hold them, so a
+// rebuild costs in proportion to what changed, not to the corpus. When the text processing, the
+// embedding space or the HNSW parameters differ, every document is written anew (vectors are
+// still reused by text hash). When no model can be loaded the index is built lexical-only and
+// says so, instead of failing: lexical search still answers.
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { ingestCorpus } from '../corpus/ingest.ts';
 import type { UnsupportedType } from '../corpus/read.ts';
 import { SEGMENTER_VERSION } from '../corpus/segment.ts';
-import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
-import { Bm25Index } from '../text/bm25.ts';
-import { makeStagingDir, publishVersion, pruneVersions, readCurrentPointer } from '../store/files.ts';
-import { loadIndex, writeVersionFiles, type LoadedIndex, type StoredPassage } from '../store/index-store.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import { makeStagingDir, pruneStaging } from '../store/files.ts';
+import { hashText } from '../store/hash-file.ts';
+import type { LoadedIndex } from '../store/index-store.ts';
 import { acquireWriterLock } from '../store/lock.ts';
-import { FORMAT_NAME, FORMAT_VERSION, spaceMismatch, type EmbeddingSpace, type HnswParams, type Manifest } from '../store/manifest.ts';
-import { DEFAULT_HNSW, VectorIndex } from '../store/vector-index.ts';
+import { FORMAT_NAME, FORMAT_VERSION, type EmbeddingSpace, type HnswParams, type Manifest } from '../store/manifest.ts';
+import { DEFAULT_HNSW } from '../store/vector-index.ts';
 import { NORMALIZER_VERSION } from '../text/normalize.ts';
-import { tokenize } from '../text/tokenize.ts';
-import type { DocumentMeta, SkippedFile } from '../types.ts';
-import { createProgress } from '../util/progress.ts';
+import type { DocumentMeta, SkippedFile, StoredPassage } from '../types.ts';
+import { embedNew, probeSpace, sameSpace } from './embed-new.ts';
+import { mergeSoon } from './merge.ts';
+import { factsOf, loadPrevious, releasePrevious, vectorSource, type Previous } from './previous.ts';
+import { planSegments, writeSegments } from './segment-builds.ts';
+import { publishPlan, withDeleted, type KeptSegment } from './version-writer.ts';
 
 export interface BuildOptions {
   corpusDir: string;
@@ -52,6 +58,8 @@ export interface BuildOptions {
    * change re-folds every passage but embeds nothing).
    */
   lazyModel?: boolean;
+  /** Merge segments after publishing when the merge policy asks for it (default true). */
+  merge?: boolean;
 }
 
 /** The stages of a build, in order; `embedding` is skipped when no passage is new. */
@@ -64,7 +72,7 @@ export interface BuildProgress {
   total: number;
 }
 
-export const LEXICAL_ON_REQUEST = 'built lexical-only on request (--lexical-only)';
+export { LEXICAL_ON_REQUEST } from './embed-new.ts';
 
 export interface BuildSummary {
   version: string;
@@ -79,10 +87,14 @@ export interface BuildSummary {
   unsupported: UnsupportedType[];
   documents: number;
   passages: number;
+  /** Distinct passage texts embedded by this build. */
   embedded: number;
+  /** Live passages whose vectors were already there (kept segments or reused by text hash). */
   reused: number;
   mode: 'hybrid' | 'lexical';
   semanticUnavailable?: string;
+  /** Segments in the published version. */
+  segments?: number;
   ms: number;
 }
 
@@ -90,101 +102,125 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const log = opts.log ?? (() => {});
   const lock = await acquireWriterLock(opts.indexDir);
+  let previous: Previous | null = null;
+  let summary: BuildSummary;
   try {
-    const previous = await loadPrevious(opts, log);
-    const progress = opts.onProgress ?? (() => {});
-    const { documents, skipped, unsupported } = await ingestCorpus(opts.corpusDir, {
-      ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-      onWarn: (s) => log(`skipped: ${s.reason}`),
-      onProgress: (done, total) => progress({ stage: 'reading', done, total }),
-    });
+    await pruneStaging(opts.indexDir);
+    previous = await loadPrevious(opts.indexDir, opts.previous, log);
+    summary = await build(opts, previous, log, started);
+  } finally {
+    releasePrevious(previous);
+    await lock.release();
+  }
+  if (summary.rebuilt && opts.merge !== false) await mergeSoon(opts.indexDir, log);
+  return summary;
+}
 
-    const space = await probeSpace(opts, previous, log);
-    const diff = diffFiles(previous?.manifest.files ?? [], documents.map((d) => d.meta));
-    const sameSettings = previous !== null && sameSpace(previous.manifest.embedding, space.space);
-    const sameSkips = JSON.stringify(previous?.manifest.skipped ?? []) === JSON.stringify(skipped);
+async function build(opts: BuildOptions, previous: Previous | null, log: (line: string) => void, started: number): Promise<BuildSummary> {
+  const progress = opts.onProgress ?? (() => {});
+  const { documents, skipped, unsupported } = await ingestCorpus(opts.corpusDir, {
+    ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+    onWarn: (s) => log(`skipped: ${s.reason}`),
+    onProgress: (done, total) => progress({ stage: 'reading', done, total }),
+  });
+  const facts = previous ? factsOf(previous) : null;
+  const space = await probeSpace(opts, facts, log);
+  const diff = diffFiles(facts?.files ?? [], documents.map((d) => d.meta));
+  const hnsw = space.space ? (opts.hnsw ?? DEFAULT_HNSW) : null;
+  const livePassages = documents.reduce((n, d) => n + d.passages.length, 0);
+  const base = {
+    added: diff.added,
+    changed: diff.changed,
+    removed: diff.removed,
+    unchanged: diff.unchanged,
+    skipped,
+    unsupported,
+    documents: documents.length,
+    passages: livePassages,
+    mode: space.space ? ('hybrid' as const) : ('lexical' as const),
+    ...(space.unavailable ? { semanticUnavailable: space.unavailable } : {}),
+  };
 
-    const passages: StoredPassage[] = documents.flatMap((d) => d.passages.map((p) => ({ ...p, hash: hashText(p.text) })));
-    const base = {
-      added: diff.added,
-      changed: diff.changed,
-      removed: diff.removed,
-      unchanged: diff.unchanged,
-      skipped,
-      unsupported,
-      documents: documents.length,
-      passages: passages.length,
-      mode: space.space ? ('hybrid' as const) : ('lexical' as const),
-      ...(space.unavailable ? { semanticUnavailable: space.unavailable } : {}),
-    };
+  const sameText = facts !== null && facts.normalizerVersion === NORMALIZER_VERSION && facts.segmenterVersion === SEGMENTER_VERSION;
+  const sameSettings = facts !== null && sameSpace(facts.embedding, space.space) && (hnsw === null || sameHnsw(facts.hnsw, hnsw));
+  const noFileChanges = diff.added.length + diff.changed.length + diff.removed.length === 0;
+  const sameSkips = JSON.stringify(facts?.skipped ?? []) === JSON.stringify(skipped);
+  // A model that fails to load today must not downgrade an unchanged hybrid index to lexical-only.
+  const keepDespiteNoModel = facts !== null && space.space === null && opts.embedder !== null && facts.embedding !== null;
+  // A previous index served as a fallback (the current one is damaged) must be republished.
+  if (previous?.kind === 'segmented' && facts && !facts.fallbackReason && sameText && sameSkips && noFileChanges && (sameSettings || keepDespiteNoModel)) {
+    const mode = facts.embedding ? ('hybrid' as const) : ('lexical' as const);
+    return { ...base, mode, version: facts.version, rebuilt: false, embedded: 0, reused: livePassages, segments: previous.index.segments.length, ms: performance.now() - started };
+  }
 
-    const noFileChanges = diff.added.length + diff.changed.length + diff.removed.length === 0;
-    // A model that fails to load today must not downgrade an unchanged hybrid index to lexical-only.
-    const keepDespiteNoModel =
-      previous !== null && space.space === null && opts.embedder !== null && previous.manifest.embedding !== null;
-    // A previous index served as a fallback (the current one is damaged) must be republished.
-    const upToDate = previous !== null && !previous.fallbackReason && sameVersions(previous) && sameSkips && noFileChanges;
-    if (previous && upToDate && (sameSettings || keepDespiteNoModel)) {
-      const mode = previous.manifest.embedding ? ('hybrid' as const) : ('lexical' as const);
-      return { ...base, mode, version: previous.version, rebuilt: false, embedded: 0, reused: passages.length, ms: performance.now() - started };
-    }
+  // Incremental when the previous version is segmented, healthy and built the same way.
+  const incremental = previous?.kind === 'segmented' && facts !== null && !facts.fallbackReason && sameText && sameSettings ? previous.index : null;
+  const fresh = incremental ? new Set([...diff.added, ...diff.changed]) : null;
+  const toWrite = fresh ? documents.filter((d) => fresh.has(d.meta.path)) : documents;
+  const passages: StoredPassage[] = toWrite.flatMap((d) => d.passages.map((p) => ({ ...p, hash: hashText(p.text) })));
 
-    let vectors: VectorIndex | null = null;
-    let embedded = 0;
-    let reused = 0;
-    if (space.space && opts.embedder) {
-      const reuse = previous?.vectors && sameSpace(previous.manifest.embedding, space.space) ? previous : null;
-      const result = await embedAll(opts.embedder, passages, reuse, opts.progress ?? false, (done, total) =>
-        progress({ stage: 'embedding', done, total }),
-      );
-      embedded = result.embedded;
-      reused = result.reused;
-      vectors = VectorIndex.build(space.space.dimension, result.vectors, opts.hnsw ?? DEFAULT_HNSW);
-    }
+  let vectors: Float32Array[] | null = null;
+  let embedded = 0;
+  let needed = 0;
+  if (space.space && opts.embedder) {
+    const source = sameSpace(facts?.embedding ?? null, space.space) && facts?.hasVectors ? await vectorSource(previous) : null;
+    const result = await embedNew(opts.embedder, passages, source, opts.progress ?? false, (done, total) => progress({ stage: 'embedding', done, total }));
+    ({ vectors, embedded, needed } = result);
+  }
 
-    progress({ stage: 'indexing', done: 0, total: 1 });
-    // A generator keeps only one token list alive at a time: at a million passages the arrays
-    // of all token lists would dominate memory and garbage-collection time.
-    const lexical = new Bm25Index((function* () {
-      for (const p of passages) yield tokenize(p.text);
-    })());
-    const manifest = manifestFor({
+  const gone = new Set([...diff.changed, ...diff.removed]);
+  const kept: KeptSegment[] = incremental ? incremental.segments.map((view) => ({ view, deletions: withDeleted(view, gone) })) : [];
+  let nextSegment = incremental?.manifest.nextSegment ?? (previous?.kind === 'segmented' ? previous.index.manifest.nextSegment : 1);
+  const plans = planSegments(toWrite.map((d) => d.meta), passages, vectors, hnsw, space.space?.dimension ?? null, () => `seg-${String(nextSegment++).padStart(6, '0')}`);
+
+  progress({ stage: 'indexing', done: 0, total: 1 });
+  const staging = await makeStagingDir(opts.indexDir);
+  let version: string;
+  try {
+    const written = await writeSegments(staging, plans);
+    progress({ stage: 'publishing', done: 0, total: 1 });
+    const fields = manifestFields({
       embedding: space.space,
       ...(space.unavailable ? { semanticUnavailable: space.unavailable } : {}),
-      hnsw: vectors ? (opts.hnsw ?? DEFAULT_HNSW) : null,
+      hnsw,
       documents: documents.map((d) => d.meta),
-      passages: passages.length,
       skipped,
       buildMs: Math.round(performance.now() - started),
     });
-
-    progress({ stage: 'publishing', done: 0, total: 1 });
-    const staging = await makeStagingDir(opts.indexDir);
-    let version: string;
-    try {
-      await writeVersionFiles(staging, { documents: documents.map((d) => d.meta), passages, lexical, vectors }, manifest);
-      version = await publishVersion(opts.indexDir, staging);
-    } catch (err) {
-      await rm(staging, { recursive: true, force: true });
-      throw err;
-    }
-    await pruneVersions(opts.indexDir, version, opts.pruneGraceMs);
-    return { ...base, version, rebuilt: true, embedded, reused, ms: performance.now() - started };
-  } finally {
-    await lock.release();
+    version = await publishPlan(opts.indexDir, staging, {
+      base: incremental ? { dir: path.join(incremental.dir, incremental.version), manifest: incremental.manifest } : null,
+      kept,
+      added: plans.map((p, i) => ({
+        written: written[i] ?? { name: p.name, checksums: {}, ms: {} },
+        documents: p.input.documents.length,
+        passages: p.input.passages.length,
+        vectors: p.input.vectors !== null,
+      })),
+      fields,
+      nextSegment,
+      ...(opts.pruneGraceMs !== undefined ? { pruneGraceMs: opts.pruneGraceMs } : {}),
+    });
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
   }
+  const segments = kept.filter((k) => (k.deletions?.ords.length ?? 0) < k.view.reader.entry.passages).length + plans.length;
+  return { ...base, version, rebuilt: true, embedded, reused: livePassages - needed, segments, ms: performance.now() - started };
 }
 
-/** The manifest of a new version, before checksums: everything a reader must check to trust it. */
-export function manifestFor(parts: {
+function sameHnsw(a: HnswParams | null, b: HnswParams): boolean {
+  return a !== null && a.m === b.m && a.efConstruction === b.efConstruction && a.efSearch === b.efSearch && a.space === b.space;
+}
+
+/** The manifest fields of a new version that do not depend on its segments. */
+export function manifestFields(parts: {
   embedding: EmbeddingSpace | null;
   semanticUnavailable?: string;
   hnsw: HnswParams | null;
   documents: readonly DocumentMeta[];
-  passages: number;
   skipped: SkippedFile[];
   buildMs: number;
-}): Omit<Manifest, 'checksums'> {
+}): Omit<Manifest, 'segments' | 'checksums' | 'counts' | 'nextSegment'> {
   return {
     format: FORMAT_NAME,
     formatVersion: FORMAT_VERSION,
@@ -194,108 +230,10 @@ export function manifestFor(parts: {
     embedding: parts.embedding,
     ...(parts.semanticUnavailable ? { semanticUnavailable: parts.semanticUnavailable } : {}),
     hnsw: parts.hnsw,
-    counts: { documents: parts.documents.length, passages: parts.passages },
     files: parts.documents.map((d) => ({ path: d.path, sha256: d.sha256, bytes: d.bytes })),
     skipped: parts.skipped,
     buildMs: parts.buildMs,
   };
-}
-
-async function loadPrevious(opts: BuildOptions, log: (line: string) => void): Promise<LoadedIndex | null> {
-  const held = opts.previous;
-  // Only a snapshot that is still the published one, and not a fallback, stands for the disk.
-  if (held && !held.fallbackReason && (await readCurrentPointer(opts.indexDir)) === held.version) return held;
-  try {
-    // A stale normaliser or segmenter still leaves the vectors reusable: they embed raw text.
-    return await loadIndex(opts.indexDir, { acceptStale: true });
-  } catch (err) {
-    if (err instanceof Error && err.name === 'IndexMissingError') return null;
-    // A damaged or foreign previous index is not fatal for a build: it is rebuilt from scratch.
-    log(`previous index not reused: ${err instanceof Error ? err.message : String(err)}`);
-    return null;
-  }
-}
-
-/** Loads the model (once, here) and returns the space it embeds into, or why there is none. */
-async function probeSpace(
-  opts: BuildOptions,
-  previous: LoadedIndex | null,
-  log: (line: string) => void,
-): Promise<{ space: EmbeddingSpace | null; unavailable?: string }> {
-  if (!opts.embedder) return { space: null, unavailable: opts.lexicalReason ?? LEXICAL_ON_REQUEST };
-  const known = previous?.vectors ? previous.manifest.embedding : null;
-  if (opts.lazyModel && known && spaceMismatch(known, opts.embedder.info) === null) return { space: known };
-  try {
-    const dimension = await opts.embedder.dimension();
-    const { provider, model, dtype, location, inputType, queryPrefix, passagePrefix } = opts.embedder.info;
-    return {
-      space: {
-        provider,
-        model,
-        ...(dtype ? { dtype } : {}),
-        ...(location ? { location } : {}),
-        ...(inputType ? { inputType } : {}),
-        queryPrefix,
-        passagePrefix,
-        dimension,
-        ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
-      },
-    };
-  } catch (err) {
-    if (!(err instanceof EmbedderUnavailableError)) throw err;
-    log(`no embedding model: ${err.message}`);
-    log('building a lexical-only index; searches will say they are lexical. Fix the model and run `sanad index` again for hybrid search.');
-    return { space: null, unavailable: err.message };
-  }
-}
-
-function sameVersions(previous: LoadedIndex): boolean {
-  return previous.manifest.normalizerVersion === NORMALIZER_VERSION && previous.manifest.segmenterVersion === SEGMENTER_VERSION;
-}
-
-function sameSpace(a: EmbeddingSpace | null | undefined, b: EmbeddingSpace | null): boolean {
-  if (!a || !b) return !a && !b;
-  return spaceMismatch(a, b) === null;
-}
-
-async function embedAll(
-  embedder: Embedder,
-  passages: StoredPassage[],
-  previous: LoadedIndex | null,
-  showProgress: boolean,
-  onProgress: (done: number, total: number) => void,
-): Promise<{ vectors: Float32Array[]; embedded: number; reused: number }> {
-  const cached = new Map<string, number>();
-  previous?.passages.forEach((p, ord) => cached.set(p.hash, ord));
-  const vectors: Array<Float32Array | undefined> = new Array(passages.length);
-  const todo = new Map<string, number[]>();
-  passages.forEach((p, ord) => {
-    const prevOrd = cached.get(p.hash);
-    if (previous?.vectors && prevOrd !== undefined) vectors[ord] = previous.vectors.vector(prevOrd);
-    else todo.set(p.hash, [...(todo.get(p.hash) ?? []), ord]);
-  });
-  const reused = passages.length - [...todo.values()].reduce((n, ords) => n + ords.length, 0);
-  const pending = [...todo.values()];
-  const texts = pending.map((ords) => passages[ords[0] ?? 0]?.text ?? '');
-  if (texts.length > 0) {
-    const progress = showProgress ? createProgress('passages embedded', texts.length) : null;
-    onProgress(0, texts.length);
-    const fresh = await embedder.embedPassages(texts, (p) => {
-      progress?.update(p.done);
-      onProgress(p.done, texts.length);
-    });
-    progress?.finish();
-    pending.forEach((ords, i) => {
-      const v = fresh[i];
-      if (!v) throw new Error(`the embedder returned ${fresh.length} vectors for ${texts.length} passages`);
-      for (const ord of ords) vectors[ord] = v;
-    });
-  }
-  const complete = vectors.map((v, ord) => {
-    if (!v) throw new Error(`passage ${ord} has no vector`);
-    return v;
-  });
-  return { vectors: complete, embedded: texts.length, reused };
 }
 
 interface FileEntry {
@@ -311,8 +249,4 @@ export function diffFiles(before: readonly FileEntry[], after: readonly FileEntr
   const removed = [...old.keys()].filter((p) => !now.has(p));
   const unchanged = now.size - added.length - changed.length;
   return { added, changed, removed, unchanged };
-}
-
-function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

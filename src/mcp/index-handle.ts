@@ -25,6 +25,9 @@ export interface IndexStatus {
   passages: number;
   builtAt: string;
   buildMs: number;
+  /** How long loading the served version took (ms), and in how many segments it is stored. */
+  loadMs?: number;
+  segments?: number;
   reindexing: boolean;
   /** The rebuild running now (or waiting to start), with its progress. */
   build?: BuildView;

@@ -11,13 +11,15 @@
 // from stalling the assistant.
 import type { IndexInfo } from '../backend/backend.ts';
 import { corpusChanges, hasChanges, type CorpusChanges, type FileStamp, type IndexedFile } from '../corpus/changes.ts';
+import { PostingsCache } from '../backend/embedded/lexical.ts';
 import { embeddedSnapshot, loadedIndexOf } from '../backend/embedded/open.ts';
 import type { IndexSnapshot } from '../backend/snapshot.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../embed/for-index.ts';
 import { buildIndex, type BuildOptions, type BuildSummary } from '../indexer/build-index.ts';
+import { mergeSoon } from '../indexer/merge.ts';
 import { Searcher, type SearchOptions } from '../search/searcher.ts';
-import { IndexMissingError, loadIndex, readCurrentManifest, type LoadedIndex } from '../store/index-store.ts';
+import { IndexMissingError, loadIndex, readCurrentManifest, releaseIndex, type LoadedIndex } from '../store/index-store.ts';
 import { IndexLockedError, waitForLockRelease } from '../store/lock.ts';
 import { describeSpace, IndexFormatError, IndexVersionError, spaceMismatch } from '../store/manifest.ts';
 import type { SearchResponse } from '../types.ts';
@@ -105,6 +107,10 @@ export class LiveIndex implements IndexHandle {
   private nextBuild: { record: BuildRecord; done: Promise<BuildSummary> } | null = null;
   /** The newest scheduled build (running or waiting); the next one queues behind it. */
   private latestBuild: Promise<BuildSummary> | null = null;
+  /** A background merge in progress (merges never block rebuilds: see src/indexer/merge.ts). */
+  private merging: Promise<void> | null = null;
+  /** Decoded postings shared by every snapshot of this index (segment files never change). */
+  private readonly postings: PostingsCache;
   private building = false;
   /** Set while waiting for another process's build to end, to rebuild (and reload) after it. */
   private lockWait: AbortController | null = null;
@@ -117,11 +123,12 @@ export class LiveIndex implements IndexHandle {
 
   private constructor(
     private readonly opts: LiveIndexOptions,
-    snapshot: IndexSnapshot,
+    loaded: LoadedIndex,
   ) {
     this.log = opts.log ?? ((line) => console.error(line));
     this.build = opts.build ?? buildIndex;
-    this.searcher = this.makeSearcher(snapshot);
+    this.postings = new PostingsCache();
+    this.searcher = this.makeSearcher(embeddedSnapshot(loaded, this.postings));
   }
 
   /**
@@ -144,7 +151,9 @@ export class LiveIndex implements IndexHandle {
       loaded = await bootstrap(opts, log, err instanceof IndexVersionError);
     }
     if (loaded.fallbackReason) log(`warning: ${loaded.fallbackReason}`);
-    return new LiveIndex(opts, embeddedSnapshot(loaded));
+    const parts = loaded.segments.length === 1 ? '1 segment' : `${loaded.segments.length} segments`;
+    log(`index ${loaded.version} loaded in ${(loaded.loadMs / 1000).toFixed(2)} s (${loaded.manifest.counts.passages} passages in ${parts})`);
+    return new LiveIndex(opts, loaded);
   }
 
   current(): Searcher {
@@ -282,6 +291,8 @@ export class LiveIndex implements IndexHandle {
       passages: info.counts.passages,
       builtAt: info.createdAt,
       buildMs: info.buildMs,
+      ...(info.loadMs !== undefined ? { loadMs: info.loadMs } : {}),
+      ...(info.segments !== undefined ? { segments: info.segments } : {}),
       reindexing: this.building,
       ...(this.activeBuild() ? { build: this.activeBuild() } : {}),
       watching: this.watching,
@@ -312,6 +323,7 @@ export class LiveIndex implements IndexHandle {
     // A model still loading is waited for too: freeing it mid-load makes the runtime complain.
     const busy: Array<Promise<unknown>> = [];
     if (this.latestBuild) busy.push(this.latestBuild);
+    if (this.merging) busy.push(this.merging);
     if (this.modelLoad) busy.push(this.modelLoad);
     if (busy.length > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -344,6 +356,8 @@ export class LiveIndex implements IndexHandle {
         onProgress: (p) => this.builds.progress(record, p),
         // The snapshot in memory is the previous version: no need to read it from disk again.
         ...(previousOf(this.searcher.snapshot)),
+        // Merges run in the background here, so a reindex returns as soon as it has published.
+        merge: false,
       });
       // The build loaded the model itself (probing its dimension) or found it unusable.
       if (embedder && summary.semanticUnavailable === undefined && summary.mode === 'hybrid') this.markModelReady();
@@ -355,9 +369,8 @@ export class LiveIndex implements IndexHandle {
       const published = summary.rebuilt || summary.version !== current.version || Boolean(current.fallbackReason);
       if (published) {
         this.builds.progress(record, { stage: 'loading', done: 0, total: 1 });
-        const loaded = await loadIndex(this.opts.indexDir);
-        if (loaded.fallbackReason) this.log(`warning: ${loaded.fallbackReason}`);
-        this.swap(embeddedSnapshot(loaded));
+        await this.reload();
+        this.scheduleMerge();
       } else {
         this.refreshSearcher();
       }
@@ -415,6 +428,37 @@ export class LiveIndex implements IndexHandle {
   /** Re-pairs the current snapshot with the model after the model's state changed. */
   private refreshSearcher(): void {
     this.searcher = this.makeSearcher(this.searcher.snapshot);
+  }
+
+  /**
+   * Loads the current version (reusing the segments already open) and serves it, unless a newer
+   * one is served already (a rebuild and a merge may both finish and reload).
+   */
+  private async reload(): Promise<void> {
+    const held = loadedIndexOf(this.searcher.snapshot);
+    const loaded = await loadIndex(this.opts.indexDir, { reuse: held ?? null });
+    if (loaded.fallbackReason) this.log(`warning: ${loaded.fallbackReason}`);
+    const served = this.searcher.snapshot.info();
+    if (!served.fallbackReason && loaded.version <= served.version && loaded.version !== served.version) {
+      releaseIndex(loaded);
+      return;
+    }
+    this.swap(embeddedSnapshot(loaded, this.postings));
+  }
+
+  /** Merges segments in the background when the policy asks for it, then serves the result. */
+  private scheduleMerge(): void {
+    if (this.merging || this.closed) return;
+    this.merging = (async () => {
+      try {
+        const merged = await mergeSoon(this.opts.indexDir, this.log, loadedIndexOf(this.searcher.snapshot));
+        if (merged.length > 0 && !this.closed) await this.reload();
+      } catch (err) {
+        this.log(`merge failed (searches are unaffected; it is retried after the next reindex): ${errorText(err)}`);
+      } finally {
+        this.merging = null;
+      }
+    })();
   }
 
   /** Serves a new snapshot from now on; the old one is freed once its last request ends. */

@@ -2,7 +2,7 @@
 // request for the few documents a quote can be in (the backend names them), never for a corpus.
 import { foldWithMap } from '../text/normalize.ts';
 
-/** A passage as the verifier needs it; `StoredPassage` fits. */
+/** A passage as the verifier needs it; `Passage` fits. */
 export interface QuoteSource {
   /** Citation id. */
   id: string;

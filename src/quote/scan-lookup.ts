@@ -41,9 +41,12 @@ export function scanQuoteLookup(passages: readonly QuoteSource[]): QuoteLookup {
       const scope = wanted ? docs.filter((d) => wanted.has(d.id)) : docs;
       const folded = foldText(query.quote);
       const needle = folded.replaceAll(' ', '');
-      const documents = scope
-        .filter((d) => d.passages.some((p) => p.text.includes(query.quote)) || (needle.length > 0 && compactOf(d).includes(needle)))
+      const documents =
+        query.only === 'similar'
+          ? []
+          : scope.filter((d) => d.passages.some((p) => p.text.includes(query.quote)) || (needle.length > 0 && compactOf(d).includes(needle)))
         .map((d) => d.id);
+      if (query.only === 'documents') return { documents, similar: [] };
       const grams = trigrams(folded);
       const similar = scope
         .flatMap((d) => foldedOf(d).map((f, i) => ({ passage: d.passages[i] as QuoteSource, shared: sharedGrams(f, grams) })))

@@ -176,9 +176,9 @@ interface Settings {
   budget: WorkBudget;
 }
 
-/** The passages a text is looked for in, with the fuzzy candidates ranked among them. */
+/** The passages a text is looked for in, and (asked for only when no exact match exists) the fuzzy candidates. */
 interface Searched extends Scoped {
-  ranked: RankedCandidate[];
+  ranked(): Promise<RankedCandidate[]>;
 }
 
 /** Where a text is looked for: fixed for a citation or document, asked of the index for the corpus. */
@@ -191,7 +191,7 @@ async function scopeOf(lookup: QuoteLookup, s: Settings, scope?: QuoteScope): Pr
       ? (await lookup.passages([scope.citation])).filter((p): p is QuoteSource => p !== undefined)
       : await lookup.passagesOf(scope.document ?? '');
     const passages = prepareDocuments(sources).flatMap((d) => d.passages);
-    return async (text) => ({ passages, crossing, ranked: rankByGrams(passages, foldWithMap(text).folded, s.maxCandidates) });
+    return async (text) => ({ passages, crossing, ranked: async () => rankByGrams(passages, foldWithMap(text).folded, s.maxCandidates) });
   }
   // Documents fetched for one text serve the next ones too (a quote's parts, its `elsewhere`).
   const docs = new Map<string, PreparedDoc>();
@@ -204,14 +204,19 @@ async function scopeOf(lookup: QuoteLookup, s: Settings, scope?: QuoteScope): Pr
     return doc;
   };
   return async (text) => {
-    const found = await lookup.quoteCandidates({ quote: text, similar: s.maxCandidates });
+    // Documents first; the fuzzy candidates cost more and are needed only when nothing matches.
+    const found = await lookup.quoteCandidates({ quote: text, similar: 0, only: 'documents' });
     const passages: Prepared[] = [];
     for (const id of found.documents) passages.push(...((await docOf(id))?.passages ?? []));
-    const ranked: RankedCandidate[] = [];
-    for (const { passage, shared } of found.similar) {
-      const p = (await docOf(passage.docId))?.passages.find((x) => x.id === passage.id);
-      if (p) ranked.push({ p, shared });
-    }
+    const ranked = async () => {
+      const { similar } = await lookup.quoteCandidates({ quote: text, similar: s.maxCandidates, only: 'similar' });
+      const out: RankedCandidate[] = [];
+      for (const { passage, shared } of similar) {
+        const p = (await docOf(passage.docId))?.passages.find((x) => x.id === passage.id);
+        if (p) out.push({ p, shared });
+      }
+      return out;
+    };
     return { passages, crossing: true, ranked };
   };
 }
@@ -245,7 +250,7 @@ async function findLevel(scopeFor: ScopeOf, quote: string, s: Settings, fuzzy: b
   }
   if (!fuzzy) return { level: 'not_found', similarity: 0, matches: [] };
   await s.budget.pause();
-  const partial = partialMatches(scoped.ranked, scoped.crossing, folded, s.budget);
+  const partial = partialMatches(await scoped.ranked(), scoped.crossing, folded, s.budget);
   const best = partial[0]?.similarity ?? 0;
   if (best >= s.threshold) return { level: 'partial', similarity: best, matches: partial.filter((m) => m.similarity >= s.threshold) };
   return { level: 'not_found', similarity: best, matches: [] };

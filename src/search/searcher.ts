@@ -8,7 +8,7 @@ import { comparePassages } from '../backend/backend.ts';
 import type { IndexSnapshot } from '../backend/snapshot.ts';
 import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
 import { tokenize } from '../text/tokenize.ts';
-import type { Lang, SearchHit, SearchMode, SearchResponse, StoredPassage } from '../types.ts';
+import type { Lang, SearchHit, SearchMode, SearchResponse, Passage } from '../types.ts';
 import { copyKey, groupCopies } from './dedup.ts';
 import { capPerDocument } from './diversity.ts';
 import { zScoreFusion, type ScoredList } from './fusion.ts';
@@ -88,7 +88,7 @@ export class Searcher {
 
     // Every list of the mode, standardised per query and summed: a list that singles out a few
     // passages counts for more than one whose scores are level (fusion.ts).
-    const passages = new Map<string, StoredPassage>();
+    const passages = new Map<string, Passage>();
     const asList = (list: ScoredPassage[]) => {
       for (const h of list) passages.set(h.passage.id, h.passage);
       return list.map((h) => ({ key: h.passage.id, score: h.score }));
@@ -107,14 +107,14 @@ export class Searcher {
       })),
     ];
     const fused = zScoreFusion(lists, {
-      compareKeys: (a, b) => comparePassages(passages.get(a) as StoredPassage, passages.get(b) as StoredPassage),
+      compareKeys: (a, b) => comparePassages(passages.get(a) as Passage, passages.get(b) as Passage),
     });
 
     // Title lines stay citable (get_passage, verify_quote) but are not search results: every hit
     // already carries its document's title, and a short title sits close to many questions in
     // embedding space, crowding out the paragraphs that answer them.
     const candidates = fused
-      .map((f) => ({ passage: passages.get(f.key) as StoredPassage, score: f.score }))
+      .map((f) => ({ passage: passages.get(f.key) as Passage, score: f.score }))
       .filter((c) => c.passage.kind !== 'title')
       .map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text }));
     const groups = groupCopies(candidates, { keyOf: (c) => this.copyKeyOf(c.passage) });
@@ -150,7 +150,7 @@ export class Searcher {
     return Promise.all(embedded.map((v) => this.snapshot.backend.vectorSearch(v, depth, filter)));
   }
 
-  private copyKeyOf(p: StoredPassage): string {
+  private copyKeyOf(p: Passage): string {
     let key = this.copyKeys.get(p.id);
     if (key === undefined) {
       if (this.copyKeys.size >= COPY_KEY_CACHE_LIMIT) this.copyKeys.clear();
@@ -160,7 +160,7 @@ export class Searcher {
     return key;
   }
 
-  async hit(p: StoredPassage, score: number, alsoIn: string[]): Promise<SearchHit> {
+  async hit(p: Passage, score: number, alsoIn: string[]): Promise<SearchHit> {
     const doc = await this.snapshot.backend.document(p.docId);
     return {
       citation: p.id,

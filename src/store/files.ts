@@ -126,7 +126,12 @@ export async function pruneVersions(indexDir: string, keep: string, graceMs = PR
     if (replacedAt === undefined || Date.now() - replacedAt < graceMs) continue;
     await rm(path.join(indexDir, v), { recursive: true, force: true });
   }
-  const entries = await readdir(indexDir, { withFileTypes: true });
+  await pruneStaging(indexDir);
+}
+
+/** Removes staging folders left by builds whose process is gone (killed mid-build). */
+export async function pruneStaging(indexDir: string): Promise<void> {
+  const entries = await readdir(indexDir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     if (!e.name.startsWith(TEMP_PREFIX)) continue;
     const pid = Number(e.name.split('-').at(-1));

@@ -7,7 +7,10 @@ import { SEGMENTER_VERSION } from '../corpus/segment.ts';
 import { NORMALIZER_VERSION } from '../text/normalize.ts';
 
 export const FORMAT_NAME = 'sanad-index';
-export const FORMAT_VERSION = 1;
+/** 2: segments (binary postings, passage tables, gram index, HNSW per segment) and deletion marks. */
+export const FORMAT_VERSION = 2;
+/** The one older format a build still reads, to carry its vectors over into a new index. */
+export const LEGACY_FORMAT_VERSION = 1;
 
 export const EmbeddingSpaceSchema = z.object({
   provider: z.string(),
@@ -36,9 +39,29 @@ const CorpusFileSchema = z.object({
   path: z.string(),
   sha256: z.string(),
   bytes: z.number().int().nonnegative(),
+  /** Modification time seen when the file was read: an unchanged size and time skip re-reading it. */
+  mtimeMs: z.number().optional(),
 });
 
-export const ManifestSchema = z.object({
+/** File names of the index: plain names inside the version folder, never paths. */
+const FileNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a plain file name');
+
+export const SegmentSchema = z.object({
+  /** Prefix of the segment's files: `<name>.psg`, `.lex`, `.qgm`, `.hsh`, and `.hnsw` with vectors. */
+  name: z.string().regex(/^seg-\d{6,}$/),
+  documents: z.number().int().nonnegative(),
+  passages: z.number().int().nonnegative(),
+  /** Passages deleted by later versions (their documents changed or were removed). */
+  deleted: z.number().int().nonnegative(),
+  /** The file holding the deletion marks, when there are any. */
+  deletions: FileNameSchema.optional(),
+  vectors: z.boolean(),
+});
+export type SegmentEntry = z.infer<typeof SegmentSchema>;
+
+const FileCheckSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() });
+
+const LegacyManifestSchema = z.object({
   format: z.literal(FORMAT_NAME),
   formatVersion: z.number().int(),
   createdAt: z.string(),
@@ -55,6 +78,20 @@ export const ManifestSchema = z.object({
   /** sha256 of each data file in the version directory, checked on load. */
   checksums: z.record(z.string(), z.string()),
   buildMs: z.number().nonnegative(),
+});
+/** Format 1: one JSON/JSONL file per kind of data, read whole. Only a build reads it now. */
+export type LegacyManifest = z.infer<typeof LegacyManifestSchema>;
+
+export const ManifestSchema = LegacyManifestSchema.extend({
+  /** Segments in the order their passages were added; counts above are live passages. */
+  segments: z.array(SegmentSchema),
+  /** Number for the next segment's name, so names never repeat in one index folder. */
+  nextSegment: z.number().int().nonnegative(),
+  /**
+   * Per file of the version folder: sha256 of what loading reads (a whole JSON or HNSW file, or a
+   * container's header and eager region: see container.ts) and the file's size.
+   */
+  checksums: z.record(z.string(), FileCheckSchema),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -95,17 +132,32 @@ export function checkTextVersions(manifest: Pick<Manifest, 'normalizerVersion' |
 
 /** Parses manifest JSON; refuses other formats and versions with a message that says to rebuild. */
 export function parseManifest(json: unknown, where: string): Manifest {
+  return parseAs(json, where, FORMAT_VERSION, ManifestSchema);
+}
+
+/** Parses a format-1 manifest (for carrying an old index's vectors over). */
+export function parseLegacyManifest(json: unknown, where: string): LegacyManifest {
+  return parseAs(json, where, LEGACY_FORMAT_VERSION, LegacyManifestSchema);
+}
+
+/** The format version a manifest declares, or null when it is not a sanad manifest. */
+export function manifestFormatVersion(json: unknown): number | null {
+  const head = z.object({ format: z.literal(FORMAT_NAME), formatVersion: z.number() }).safeParse(json);
+  return head.success ? head.data.formatVersion : null;
+}
+
+function parseAs<T>(json: unknown, where: string, version: number, schema: z.ZodType<T>): T {
   const head = z.object({ format: z.string(), formatVersion: z.number() }).safeParse(json);
   if (!head.success || head.data.format !== FORMAT_NAME) {
     throw new IndexFormatError(`${where} is not a sanad index manifest; run \`sanad index\` to build one`);
   }
-  if (head.data.formatVersion !== FORMAT_VERSION) {
+  if (head.data.formatVersion !== version) {
     throw new IndexFormatError(
-      `${where} has index format ${head.data.formatVersion}, this sanad reads format ${FORMAT_VERSION}; ` +
+      `${where} has index format ${head.data.formatVersion}, this sanad reads format ${version}; ` +
         'rebuild it with `sanad index`',
     );
   }
-  const parsed = ManifestSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new IndexFormatError(

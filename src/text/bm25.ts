@@ -253,7 +253,7 @@ export class Bm25Index {
   }
 }
 
-interface Parts {
+export interface Parts {
   termIds: Map<string, number>;
   terms: string[];
   offsets: Int32Array;
@@ -263,11 +263,12 @@ interface Parts {
 }
 
 /**
+ * Inverts token lists into compressed-sparse-row postings (ords ascending per term).
  * Two passes: the first maps tokens to term ids and records each passage's distinct (term, tf)
  * pairs; the second scatters those pairs into per-term postings. The string lookups happen once
  * per token, in the first pass; the second touches only integers.
  */
-function buildParts(tokens: Iterable<readonly string[]>): Parts {
+export function buildParts(tokens: Iterable<readonly string[]>): Parts {
   const termIds = new Map<string, number>();
   const terms: string[] = [];
   let df = new Int32Array(1024);
@@ -342,13 +343,13 @@ function buildParts(tokens: Iterable<readonly string[]>): Parts {
   return { termIds, terms, offsets, docs, tfs, lengths: lengths.slice(0, n) };
 }
 
-function grow<A extends Int32Array | Uint16Array | Uint32Array>(old: A, bigger: A): A {
+export function grow<A extends Int32Array | Uint16Array | Uint32Array>(old: A, bigger: A): A {
   bigger.set(old);
   return bigger;
 }
 
 /** Lucene's BM25 idf: always positive, so a term in every passage still counts a little. */
-function idf(n: number, df: number): number {
+export function idf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
@@ -362,7 +363,20 @@ function computeNorms(lengths: Uint32Array, k1: number, b: number): Float32Array
   const n = lengths.length;
   let sum = 0;
   for (const len of lengths) sum += len;
-  const avg = n > 0 && sum > 0 ? sum / n : 1;
+  return normsFor(lengths, averageLength(sum, n), k1, b);
+}
+
+/** The average passage length BM25 normalises by (1 for an empty index). */
+export function averageLength(sum: number, n: number): number {
+  return n > 0 && sum > 0 ? sum / n : 1;
+}
+
+/**
+ * k1 * (1 - b + b * len / avg) per passage: the length part of the BM25 denominator. A segmented
+ * index computes it with the average over all its live passages, so scores equal a single index's.
+ */
+export function normsFor(lengths: Uint32Array, avg: number, k1: number, b: number): Float32Array {
+  const n = lengths.length;
   const norms = new Float32Array(n);
   for (let d = 0; d < n; d++) norms[d] = k1 * (1 - b + (b * (lengths[d] ?? 0)) / avg);
   return norms;
@@ -435,7 +449,7 @@ class VarintReader {
 }
 
 /** Bounded min-heap keeping the k best (score desc, ord asc). */
-class TopK {
+export class TopK {
   private readonly ords: Int32Array;
   private readonly scores: Float64Array;
   private n = 0;

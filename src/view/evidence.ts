@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { shingleSimilarity } from '../text/shingles.ts';
 import { tokenize } from '../text/tokenize.ts';
-import type { StoredPassage } from '../types.ts';
+import type { Passage } from '../types.ts';
 import { cleanId, unknownCitationMessage, type IndexView } from '../mcp/tools/index-view.ts';
 import { documentInfo } from '../mcp/tools/list-documents.ts';
 import { documentInfoSchema, documentRef, documentRefShape, languageSchema, passageFields, passageShape } from '../mcp/tools/shared.ts';
@@ -125,10 +125,10 @@ const SHARED_WORDING_MIN = 0.6;
  * the passages that a lexical search for the cited text ranks first, plus any the caller already
  * knows (its `also_in`, identical copies, always qualify).
  */
-async function reprintsOf(view: IndexView, cited: StoredPassage, known: readonly string[]): Promise<Evidence['reprints']> {
+async function reprintsOf(view: IndexView, cited: Passage, known: readonly string[]): Promise<Evidence['reprints']> {
   const ranked = await view.backend.lexicalSearch(tokenize(cited.text), REPRINT_CANDIDATES);
   const knownPassages = await view.backend.passages(known.slice(0, REPRINT_CANDIDATES).map(cleanId));
-  const candidates = new Map<string, StoredPassage>();
+  const candidates = new Map<string, Passage>();
   for (const p of [...knownPassages, ...ranked.map((r) => r.passage)]) if (p && p.docId !== cited.docId) candidates.set(p.id, p);
   const out: Evidence['reprints'] = [];
   for (const p of candidates.values()) {

@@ -113,9 +113,21 @@ export function slowModel(inner: Embedder, until: Promise<void>, fail?: Error): 
   };
 }
 
-/** Flips bytes in a data file of the current index version (the checksum then fails). */
-export async function corruptCurrent(indexDir: string, file = 'passages.jsonl'): Promise<string> {
+/**
+ * The file with this extension of the newest segment of the current version: the one segment a
+ * version does not share with the version before it (shared files are hard links to the same data).
+ */
+export async function newestSegmentFile(indexDir: string, ext = '.psg'): Promise<{ version: string; file: string }> {
   const version = (await readFile(path.join(indexDir, 'CURRENT'), 'utf8')).trim();
+  const manifest = JSON.parse(await readFile(path.join(indexDir, version, 'manifest.json'), 'utf8')) as { segments: Array<{ name: string }> };
+  const newest = manifest.segments.at(-1)?.name;
+  if (!newest) throw new Error(`${version} has no segment`);
+  return { version, file: `${newest}${ext}` };
+}
+
+/** Flips bytes at the start of the newest segment's passage file in the current version (its check then fails). */
+export async function corruptCurrent(indexDir: string): Promise<string> {
+  const { version, file } = await newestSegmentFile(indexDir);
   const target = path.join(indexDir, version, file);
   const bytes = await readFile(target);
   for (let i = 0; i < Math.min(16, bytes.length); i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;

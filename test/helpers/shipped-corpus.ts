@@ -8,7 +8,7 @@ import { embeddedSnapshot } from '../../src/backend/embedded/open.ts';
 import { EvalPool } from '../../src/eval/pool.ts';
 import { buildIndex } from '../../src/indexer/build-index.ts';
 import { Searcher } from '../../src/search/searcher.ts';
-import { loadIndex } from '../../src/store/index-store.ts';
+import { loadIndex, readAll } from '../../src/store/index-store.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -17,7 +17,7 @@ export async function withShippedCorpus<T>(fn: (pool: EvalPool, searcher: Search
   try {
     await buildIndex({ corpusDir: path.join(REPO_ROOT, 'corpus'), indexDir: dir, embedder: null });
     const index = await loadIndex(dir);
-    return await fn(new EvalPool({ documents: index.documents, passages: index.passages }), new Searcher(embeddedSnapshot(index), null));
+    return await fn(new EvalPool(readAll(index)), new Searcher(embeddedSnapshot(index), null));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
-// The embedded backend: one loaded index version (src/store) served from memory. Lookup tables
-// are built once here, per snapshot, and shared by every session that reads it.
-import type { LoadedIndex } from '../../store/index-store.ts';
-import type { DocumentMeta, Lang, StoredPassage } from '../../types.ts';
-import { scanQuoteLookup } from '../../quote/scan-lookup.ts';
-import type { QuoteLookup } from '../../quote/verify.ts';
+// The embedded backend: one published version of an index folder (src/store), its segments open
+// and shared with the versions before and after it. Searches fan out over the segments and merge
+// exactly (segment-hits.ts); lookups go through tables built once per version.
+import type { LoadedIndex, SegmentView } from '../../store/index-store.ts';
+import { releaseIndex } from '../../store/index-store.ts';
+import type { DocumentMeta, Passage } from '../../types.ts';
 import type {
   DocumentPage,
   IndexInfo,
@@ -17,163 +17,192 @@ import type {
 } from '../backend.ts';
 import { compileFilter } from '../filter.ts';
 import { IdSuggester } from '../suggest.ts';
+import { PostingsCache, SegmentedLexicon } from './lexical.ts';
+import { candidateDocuments, similarPassages } from './quote-candidates.ts';
+import { mergeHits, segmentAccept, type SegmentHit } from './segment-hits.ts';
+
+/** Where a live document is: its segment and its index in that segment's table. */
+interface DocRef {
+  seg: number;
+  d: number;
+}
+
+const CITATION = /^(.*)#p(\d+)(?:\.(\d+))?$/u;
 
 export class EmbeddedBackend implements SearchBackend {
-  private readonly docs: Map<string, DocumentMeta>;
-  private readonly docIds: string[];
-  private readonly byCitation: Map<string, number>;
-  /** First ordinal and passage count of each document (a document's passages are consecutive). */
-  private readonly docSpan: Map<string, { first: number; count: number }>;
-  /** Document of each passage ordinal, as an index into `loaded.documents`. */
-  private readonly docOrd: Int32Array;
-  private quotes: QuoteLookup | null = null;
+  private readonly segments: SegmentView[];
+  private readonly docs = new Map<string, DocRef>();
+  private readonly lexical: SegmentedLexicon;
+  private sortedIds: string[] | null = null;
   private suggester: IdSuggester | null = null;
-  private sortedDocs: DocumentMeta[] | null = null;
+  private closed = false;
 
-  constructor(readonly loaded: LoadedIndex) {
-    const { documents, passages } = loaded;
-    this.docs = new Map(documents.map((d) => [d.id, d]));
-    this.docIds = documents.map((d) => d.id);
-    const docIndex = new Map(documents.map((d, i) => [d.id, i]));
-    this.byCitation = new Map();
-    this.docSpan = new Map();
-    this.docOrd = new Int32Array(passages.length);
-    passages.forEach((p, ord) => {
-      this.byCitation.set(p.id, ord);
-      this.docOrd[ord] = docIndex.get(p.docId) ?? -1;
-      const span = this.docSpan.get(p.docId);
-      if (span) span.count++;
-      else this.docSpan.set(p.docId, { first: ord, count: 1 });
+  constructor(
+    readonly loaded: LoadedIndex,
+    cache: PostingsCache = new PostingsCache(),
+  ) {
+    this.segments = loaded.segments;
+    this.segments.forEach((view, seg) => {
+      const { table } = view.reader;
+      table.documents.forEach((doc, d) => {
+        if (view.deleted?.[table.docFirst[d] ?? 0] !== 1) this.docs.set(doc.id, { seg, d });
+      });
     });
+    this.lexical = new SegmentedLexicon(this.segments, cache);
   }
 
   info(): IndexInfo {
-    const { manifest, version, fallbackReason, vectors } = this.loaded;
+    const { manifest, version, fallbackReason } = this.loaded;
     return {
       backend: 'embedded',
       version,
       embedding: manifest.embedding,
-      hasVectors: vectors !== null,
+      hasVectors: manifest.embedding !== null && this.segments.every((s) => s.reader.vectors !== null),
       ...(manifest.semanticUnavailable ? { semanticUnavailable: manifest.semanticUnavailable } : {}),
       formatVersion: manifest.formatVersion,
       normalizerVersion: manifest.normalizerVersion,
       segmenterVersion: manifest.segmenterVersion,
-      counts: { documents: this.loaded.documents.length, passages: this.loaded.passages.length },
+      counts: { ...manifest.counts },
       createdAt: manifest.createdAt,
       buildMs: manifest.buildMs,
       ...(fallbackReason ? { fallbackReason } : {}),
+      loadMs: this.loaded.loadMs,
+      segments: this.segments.length,
     };
   }
 
   async lexicalSearch(tokens: readonly string[], depth: number, filter?: PassageFilter): Promise<ScoredPassage[]> {
-    return this.scored(this.loaded.lexical.search(tokens, depth, this.accept(filter)));
+    return this.scored(this.lexical.search(tokens, depth, compileFilter(filter)));
   }
 
   async termStats(tokens: readonly string[]): Promise<TermStats> {
-    const lexical = this.loaded.lexical;
-    return { passages: lexical.size, df: tokens.map((t) => lexical.documentFrequency(t)) };
+    return { passages: this.lexical.passages, df: tokens.map((t) => this.lexical.df(t)) };
   }
 
   async vectorSearch(vector: Float32Array, depth: number, filter?: PassageFilter): Promise<ScoredPassage[]> {
-    const vectors = this.loaded.vectors;
-    if (!vectors) return [];
-    return this.scored(vectors.search(vector, depth, this.accept(filter)));
+    const compiled = compileFilter(filter);
+    const lists = this.segments.map((view, seg) => {
+      const vectors = view.reader.vectors;
+      if (!vectors) return [];
+      return vectors.search(vector, depth, segmentAccept(view, compiled)).map((h) => ({ seg, ord: h.ord, score: h.score }));
+    });
+    return this.scored(mergeHits(this.segments, lists, depth));
   }
 
   async document(id: string): Promise<DocumentMeta | undefined> {
-    return this.docs.get(id);
+    const ref = this.docs.get(id);
+    return ref ? this.segments[ref.seg]?.reader.table.documents[ref.d] : undefined;
   }
 
   async listDocuments(opts: { cursor?: string; limit: number; filter?: PassageFilter }): Promise<DocumentPage> {
     const filter = compileFilter(opts.filter);
-    // Sorted once per snapshot, not once per page: reading 1,000 pages must not sort 1,000 times.
-    this.sortedDocs ??= [...this.loaded.documents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const sorted = filter
-      ? this.sortedDocs.filter((d) => filter.document(d) && (!filter.languages || filter.languages.has(d.lang)))
-      : this.sortedDocs;
     // Ids are sorted (code units), so "after this id" stays meaningful across a reindex.
-    const after = opts.cursor !== undefined ? decodeCursor(opts.cursor) : null;
-    const start = after === null ? 0 : firstAfter(sorted, after);
-    const page = sorted.slice(start, start + Math.max(0, opts.limit));
-    const last = page.at(-1);
-    const more = start + page.length < sorted.length;
-    return { documents: page, total: sorted.length, ...(more && last ? { nextCursor: encodeCursor(last.id) } : {}) };
+    this.sortedIds ??= [...this.docs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const meta = (id: string) => {
+      const ref = this.docs.get(id);
+      return ref ? this.segments[ref.seg]?.reader.table.documents[ref.d] : undefined;
+    };
+    const ids = filter
+      ? this.sortedIds.filter((id) => {
+          const m = meta(id);
+          return m !== undefined && filter.document(m) && (!filter.languages || filter.languages.has(m.lang));
+        })
+      : this.sortedIds;
+    let start = 0;
+    if (opts.cursor !== undefined) {
+      const after = decodeCursor(opts.cursor);
+      let hi = ids.length;
+      while (start < hi) {
+        const mid = (start + hi) >>> 1;
+        if ((ids[mid] ?? '') <= after) start = mid + 1;
+        else hi = mid;
+      }
+    }
+    const end = Math.min(ids.length, start + Math.max(0, opts.limit));
+    const documents = ids.slice(start, end).flatMap((id) => meta(id) ?? []);
+    const last = ids[end - 1];
+    return { documents, total: ids.length, ...(end < ids.length && end > start && last !== undefined ? { nextCursor: encodeCursor(last) } : {}) };
   }
 
-  async passages(ids: readonly string[]): Promise<Array<StoredPassage | undefined>> {
+  async passages(ids: readonly string[]): Promise<Array<Passage | undefined>> {
     return ids.map((id) => {
-      const ord = this.byCitation.get(id);
-      return ord === undefined ? undefined : this.loaded.passages[ord];
+      const m = CITATION.exec(id);
+      if (!m) return undefined;
+      const ref = this.docs.get(m[1] ?? '');
+      if (!ref) return undefined;
+      const table = this.segments[ref.seg]?.reader.table;
+      const ord = table?.find(ref.d, Number(m[2]), m[3] === undefined ? 0 : Number(m[3])) ?? -1;
+      if (!table || ord < 0) return undefined;
+      const p = table.passage(ord);
+      // The number may be written differently (p03): only the canonical id names a passage.
+      return p.id === id ? p : undefined;
     });
   }
 
-  async passagesOf(docId: string, range?: PassageRange): Promise<StoredPassage[]> {
-    const span = this.docSpan.get(docId);
-    if (!span) return [];
-    const start = Math.max(0, Math.min(span.count, range?.start ?? 0));
-    const end = Math.max(start, Math.min(span.count, range?.end ?? span.count));
-    return this.loaded.passages.slice(span.first + start, span.first + end);
+  async passagesOf(docId: string, range?: PassageRange): Promise<Passage[]> {
+    const ref = this.docs.get(docId);
+    if (!ref) return [];
+    const table = this.segments[ref.seg]?.reader.table;
+    if (!table) return [];
+    const first = table.docFirst[ref.d] ?? 0;
+    const count = (table.docFirst[ref.d + 1] ?? 0) - first;
+    const start = Math.max(0, Math.min(count, range?.start ?? 0));
+    const end = Math.max(start, Math.min(count, range?.end ?? count));
+    const out: Passage[] = [];
+    for (let i = first + start; i < first + end; i++) out.push(table.passage(i));
+    return out;
   }
 
   async suggestIds(id: string, limit: number): Promise<string[]> {
-    this.suggester ??= new IdSuggester(this.docIds);
+    this.suggester ??= new IdSuggester([...this.docs.keys()]);
     return this.suggester.similar(id, limit);
   }
 
-  quoteCandidates(query: QuoteCandidateQuery): Promise<QuoteCandidates> {
-    this.quotes ??= scanQuoteLookup(this.loaded.passages);
-    return this.quotes.quoteCandidates(query) as Promise<QuoteCandidates>;
+  async quoteCandidates(query: QuoteCandidateQuery): Promise<QuoteCandidates> {
+    const scope = query.documents && query.documents.length > 0 ? new Set(query.documents) : null;
+    const docAllowed = scope ? (seg: number, d: number) => scope.has(this.segments[seg]?.reader.table.documents[d]?.id ?? '') : null;
+    const documents =
+      query.only === 'similar'
+        ? []
+        : (candidateDocuments(this.segments, query.quote, docAllowed) ?? this.everyDocument(docAllowed)).map(
+            (r) => this.segments[r.seg]?.reader.table.documents[r.d]?.id ?? '',
+          );
+    if (query.only === 'documents' || query.similar <= 0) return { documents, similar: [] };
+    const passageAllowed = scope ? (seg: number, ord: number) => scope.has(this.segments[seg]?.reader.table.docIdOf(ord) ?? '') : null;
+    const similar = similarPassages(this.segments, query.quote, query.similar, passageAllowed).map((c) => ({
+      passage: this.passageAt(c.hit, c.text),
+      shared: c.shared,
+    }));
+    return { documents, similar };
   }
 
   async close(): Promise<void> {
-    this.quotes = null;
+    if (this.closed) return;
+    this.closed = true;
+    releaseIndex(this.loaded);
   }
 
-  /** Ords → passages, keeping order and scores. */
-  private scored(hits: ReadonlyArray<{ ord: number; score: number }>): ScoredPassage[] {
-    const passages = this.loaded.passages;
-    return hits.map((h) => {
-      const passage = passages[h.ord];
-      if (!passage) throw new Error(`ranking returned passage ordinal ${h.ord}, outside the index of ${passages.length}`);
-      return { passage, score: h.score };
-    });
+  /** Every live document in index order (a quote too short to look up is checked against all). */
+  private everyDocument(allowed: ((seg: number, d: number) => boolean) | null): DocRef[] {
+    this.sortedIds ??= [...this.docs.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: DocRef[] = [];
+    for (const id of this.sortedIds) {
+      const ref = this.docs.get(id);
+      if (ref && (!allowed || allowed(ref.seg, ref.d))) out.push(ref);
+    }
+    return out;
   }
 
-  /** The filter as an ordinal predicate for the BM25 and HNSW walks; undefined when it restricts nothing. */
-  private accept(filter: PassageFilter | undefined): ((ord: number) => boolean) | undefined {
-    const compiled = compileFilter(filter);
-    if (!compiled) return undefined;
-    const documents = this.loaded.documents;
-    const passages = this.loaded.passages;
-    // Document-level conditions are decided once per document, not once per passage visited.
-    const docOk = new Map<number, boolean>();
-    const languages: ReadonlySet<Lang> | null = compiled.languages;
-    return (ord) => {
-      const p = passages[ord];
-      if (p === undefined) return false;
-      if (languages && !languages.has(p.lang)) return false;
-      const d = this.docOrd[ord] ?? -1;
-      let ok = docOk.get(d);
-      if (ok === undefined) {
-        const meta = documents[d];
-        ok = meta !== undefined && compiled.document(meta);
-        docOk.set(d, ok);
-      }
-      return ok;
-    };
+  private passageAt(hit: SegmentHit, text?: string): Passage {
+    const table = this.segments[hit.seg]?.reader.table;
+    if (!table) throw new Error(`search returned segment ${hit.seg}, outside the index`);
+    const p = table.passage(hit.ord);
+    return text === undefined ? p : { ...p, text };
   }
-}
 
-/** Position of the first document whose id sorts after `id` (binary search). */
-function firstAfter(sorted: readonly DocumentMeta[], id: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid]?.id ?? '') <= id) lo = mid + 1;
-    else hi = mid;
+  private scored(hits: readonly SegmentHit[]): ScoredPassage[] {
+    return hits.map((h) => ({ passage: this.passageAt(h), score: h.score }));
   }
-  return lo;
 }
 
 function encodeCursor(id: string): string {

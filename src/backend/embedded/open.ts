@@ -3,10 +3,11 @@
 import { loadIndex, type LoadedIndex } from '../../store/index-store.ts';
 import { IndexSnapshot } from '../snapshot.ts';
 import { EmbeddedBackend } from './embedded-backend.ts';
+import type { PostingsCache } from './lexical.ts';
 
-/** A snapshot over an index already in memory. */
-export function embeddedSnapshot(loaded: LoadedIndex): IndexSnapshot {
-  return new IndexSnapshot(new EmbeddedBackend(loaded));
+/** A snapshot over an index already loaded; `cache` shares decoded postings between snapshots. */
+export function embeddedSnapshot(loaded: LoadedIndex, cache?: PostingsCache): IndexSnapshot {
+  return new IndexSnapshot(new EmbeddedBackend(loaded, cache));
 }
 
 /** Loads the current version of `indexDir` (or the newest readable one; see loadIndex). */

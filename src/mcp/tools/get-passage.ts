@@ -1,7 +1,7 @@
 // `get_passage`: the verbatim text of cited passages, with neighbouring paragraphs for context.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { StoredPassage } from '../../types.ts';
+import type { Passage } from '../../types.ts';
 import { VIEW_TOOL_META } from '../view-link.ts';
 import { cleanId, unknownCitationMessage, type IndexView } from './index-view.ts';
 import {
@@ -95,7 +95,7 @@ export function registerGetPassageTool(server: McpServer, ctx: ToolContext): voi
 
 type PassageOut = z.infer<typeof passageSchema>;
 
-async function describe(view: IndexView, p: StoredPassage, before: number, after: number): Promise<PassageOut> {
+async function describe(view: IndexView, p: Passage, before: number, after: number): Promise<PassageOut> {
   const siblings = await view.backend.passagesOf(p.docId);
   const at = siblings.findIndex((s) => s.id === p.id);
   return {

@@ -22,6 +22,8 @@ export const statusSchema = z.object({
   version: z.string().describe('Index version served.'),
   built_at: z.string().describe('When the served index was built (ISO time).'),
   build_ms: z.number().int().describe('How long that build took, in milliseconds.'),
+  load_ms: z.number().int().optional().describe('How long the server took to load the served version, in milliseconds.'),
+  segments: z.number().int().optional().describe('Segments the index is stored in (rebuilds add small ones; background merges combine them).'),
   reindexing: z.boolean().describe('True while a rebuild runs (searches still answer from the served version).'),
   build: buildViewSchema
     .optional()
@@ -82,6 +84,8 @@ export function statusOut(s: IndexStatus): StatusOut {
     version: s.version,
     built_at: s.builtAt,
     build_ms: Math.round(s.buildMs),
+    ...(s.loadMs !== undefined ? { load_ms: Math.round(s.loadMs) } : {}),
+    ...(s.segments !== undefined ? { segments: s.segments } : {}),
     reindexing: s.reindexing,
     ...(s.build ? { build: s.build } : {}),
     watching: s.watching,

@@ -3,7 +3,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { escapeUnsafeIdChars } from '../../corpus/names.ts';
-import type { DocumentMeta, StoredPassage } from '../../types.ts';
+import type { DocumentMeta, Passage } from '../../types.ts';
 import { BudgetExceededError, workBudget, type WorkBudget } from '../../util/budget.ts';
 import type { IndexHandle } from '../index-handle.ts';
 import { viewOf, type IndexView } from './index-view.ts';
@@ -78,7 +78,7 @@ export const passageShape = {
 export type PassageFields = z.infer<z.ZodObject<typeof passageShape>>;
 
 /** A stored passage in the shape of `passageShape`. */
-export function passageFields(p: StoredPassage): PassageFields {
+export function passageFields(p: Passage): PassageFields {
   return {
     citation: p.id,
     kind: p.kind,

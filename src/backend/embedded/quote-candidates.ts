@@ -1,0 +1,118 @@
+// Where a quote can be, found through each segment's gram index (src/store/gram-file.ts) instead
+// of reading the corpus.
+//
+// Documents: every gram of the quote's core (src/quote/grams.ts) occurs in a document that holds
+// the quote verbatim or folded, so intersecting the documents of its rarest grams gives a superset
+// of the documents with a match; more grams are intersected while the set is still large.
+// Similar passages: passages are counted by how many of the quote's rarer grams they share (the
+// common ones, such as "ال", would cost a pass over most of the corpus and rank nothing), within
+// a budget of postings; the best few dozen are then ranked by the verifier's own measure
+// (distinct folded 3-grams shared, src/quote/prepared.ts) on their text.
+import type { SegmentView } from '../../store/index-store.ts';
+import { GRAM, gramBuckets, quoteCore } from '../../quote/grams.ts';
+import { sharedGrams, trigrams } from '../../quote/prepared.ts';
+import { foldText } from '../../text/normalize.ts';
+import { compareIndexOrder, type SegmentHit } from './segment-hits.ts';
+
+/** Candidate documents are narrowed with more grams until at most this many are left. */
+const ENOUGH_DOCUMENTS = 32;
+/** Postings read per segment when counting shared grams for fuzzy candidates. */
+const SIMILAR_BUDGET = 400_000;
+/** Passages re-ranked on their text for fuzzy candidates. */
+const SIMILAR_POOL = 64;
+
+export interface DocRef {
+  seg: number;
+  d: number;
+}
+
+/** Live documents (in `allowed` when given) that may hold the quote; null when the quote is too short to look up. */
+export function candidateDocuments(segments: readonly SegmentView[], quote: string, allowed: ((seg: number, d: number) => boolean) | null): DocRef[] | null {
+  const core = quoteCore(quote);
+  if (core.length < GRAM) return null;
+  const out: DocRef[] = [];
+  segments.forEach((view, seg) => {
+    const { grams, table } = view.reader;
+    const buckets = gramBuckets(core, grams.bits).sort((a, b) => grams.df(a) - grams.df(b));
+    let docs: Set<number> | null = null;
+    for (const [i, bucket] of buckets.entries()) {
+      // Two grams narrow most quotes to a handful; more are read only while many remain.
+      if (docs !== null && (docs.size === 0 || (i >= 2 && docs.size <= ENOUGH_DOCUMENTS))) break;
+      const next = new Set<number>();
+      for (const ord of grams.postings(bucket)) {
+        const d = table.docOrd[ord] ?? 0;
+        if (docs === null || docs.has(d)) next.add(d);
+      }
+      docs = next;
+    }
+    for (const d of docs ?? []) {
+      if (view.deleted?.[table.docFirst[d] ?? 0] === 1) continue;
+      if (allowed && !allowed(seg, d)) continue;
+      out.push({ seg, d });
+    }
+  });
+  return out.sort((a, b) => compareIndexOrder(segments, { seg: a.seg, ord: segments[a.seg]?.reader.table.docFirst[a.d] ?? 0, score: 0 }, { seg: b.seg, ord: segments[b.seg]?.reader.table.docFirst[b.d] ?? 0, score: 0 }));
+}
+
+/**
+ * Up to `limit` live passages sharing the most distinct folded 3-grams with the quote, most
+ * first, ties in index order (see QuoteCandidates.similar).
+ */
+export function similarPassages(
+  segments: readonly SegmentView[],
+  quote: string,
+  limit: number,
+  allowed: ((seg: number, ord: number) => boolean) | null,
+): Array<{ hit: SegmentHit; shared: number; text: string }> {
+  const folded = foldText(quote);
+  const wanted = trigrams(folded);
+  const compact = folded.replaceAll(' ', '');
+  const pool: SegmentHit[] = [];
+  if (wanted.size === 0 || compact.length < GRAM) {
+    // No gram to compare by: the first passages in index order, as a scan would give them.
+    segments.forEach((view, seg) => {
+      for (let ord = 0; ord < view.reader.table.size && pool.length < SIMILAR_POOL * segments.length; ord++) {
+        if (view.deleted?.[ord] !== 1 && (!allowed || allowed(seg, ord))) pool.push({ seg, ord, score: 0 });
+      }
+    });
+  } else {
+    segments.forEach((view, seg) => pool.push(...countShared(view, seg, compact, allowed)));
+  }
+  // Counts of the same grams compare across segments: only the best overall are read.
+  const best = pool.sort((a, b) => b.score - a.score || compareIndexOrder(segments, a, b)).slice(0, SIMILAR_POOL);
+  const ranked = best
+    .map((hit) => {
+      const text = segments[hit.seg]?.reader.table.text(hit.ord) ?? '';
+      return { hit, shared: wanted.size === 0 ? 0 : sharedGrams(foldText(text), wanted), text };
+    })
+    .filter((c) => c.shared > 0 || wanted.size === 0)
+    .sort((a, b) => b.shared - a.shared || compareIndexOrder(segments, a.hit, b.hit));
+  return ranked.slice(0, limit);
+}
+
+/** Grams always counted for fuzzy candidates, however common. */
+const ALWAYS_COUNTED = 8;
+
+/** The passages of one segment sharing the most of the quote's rarer grams. */
+function countShared(view: SegmentView, seg: number, compact: string, allowed: ((seg: number, ord: number) => boolean) | null): SegmentHit[] {
+  const { grams } = view.reader;
+  const buckets = gramBuckets(compact, grams.bits).sort((a, b) => grams.df(a) - grams.df(b));
+  const counts = new Uint16Array(grams.passages);
+  const touched: number[] = [];
+  let read = 0;
+  for (const [i, bucket] of buckets.entries()) {
+    const df = grams.df(bucket);
+    if (i >= ALWAYS_COUNTED && read + df > SIMILAR_BUDGET) break;
+    read += df;
+    for (const ord of grams.postings(bucket)) {
+      if (counts[ord] === 0) touched.push(ord);
+      counts[ord] = (counts[ord] ?? 0) + 1;
+    }
+  }
+  const out: SegmentHit[] = [];
+  for (const ord of touched) {
+    if (view.deleted?.[ord] === 1 || (allowed && !allowed(seg, ord))) continue;
+    out.push({ seg, ord, score: counts[ord] ?? 0 });
+  }
+  return out.sort((a, b) => b.score - a.score || a.ord - b.ord).slice(0, SIMILAR_POOL);
+}
