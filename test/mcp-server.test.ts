@@ -68,7 +68,8 @@ describe('tool listing', () => {
       }
       assert.ok((t.description ?? '').length > 100, `${t.name} has a description for the model`);
     }
-    assert.deepEqual(Object.keys(tool('search').inputSchema.properties ?? {}), ['query', 'variants', 'k', 'mode', 'documents', 'language', 'per_document']);
+    const filters = ['language', 'outlets', 'published_from', 'published_to', 'mentioned_from', 'mentioned_to'];
+    assert.deepEqual(Object.keys(tool('search').inputSchema.properties ?? {}), ['query', 'variants', 'k', 'mode', 'documents', 'per_document', ...filters]);
     assert.deepEqual(tool('search').inputSchema.required, ['query']);
     assert.deepEqual(tool('search').inputSchema.properties?.k, {
       default: 8,
@@ -80,7 +81,9 @@ describe('tool listing', () => {
     assert.deepEqual(Object.keys(tool('get_passage').inputSchema.properties ?? {}), ['ids', 'before', 'after']);
     assert.deepEqual(Object.keys(tool('verify_quote').inputSchema.properties ?? {}), ['quote', 'citation', 'document']);
     assert.deepEqual(Object.keys(tool('get_document').inputSchema.properties ?? {}), ['id', 'page', 'page_size']);
-    assert.deepEqual(tool('list_documents').inputSchema.properties, {});
+    assert.deepEqual(Object.keys(tool('list_documents').inputSchema.properties ?? {}), ['cursor', 'limit', ...filters]);
+    // The filters are one set of schemas, the same in both tools.
+    for (const f of filters) assert.deepEqual(tool('list_documents').inputSchema.properties?.[f], tool('search').inputSchema.properties?.[f]);
   });
 
   it('never carries corpus text in names, descriptions, schemas or instructions', async () => {

@@ -4,8 +4,8 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { DocumentMeta } from '../types.ts';
 import { statusWithCorpus } from './tools/index-status.ts';
-import { allDocuments, documentPages, unknownDocumentMessage, type IndexView } from './tools/index-view.ts';
-import { MAX_ID_CHARS, documentUri, idText, inlineText, quoteBlock, useView, type ToolContext } from './tools/shared.ts';
+import { documentPages, unknownDocumentMessage, type IndexView } from './tools/index-view.ts';
+import { MAX_ID_CHARS, idText, inlineText, quoteBlock, useView, type ToolContext } from './tools/shared.ts';
 
 const MAX_COMPLETIONS = 100;
 
@@ -35,15 +35,8 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
   server.registerResource(
     'document',
     new ResourceTemplate('sanad://document/{id}', {
-      list: () =>
-        useView(ctx, async (view) => ({
-          resources: (await allDocuments(view)).map((d) => ({
-            uri: documentUri(d.id),
-            name: d.id,
-            title: d.title,
-            mimeType: 'text/markdown',
-          })),
-        })),
+      // Listed a page at a time by resource-list.ts, not here: the SDK would list all at once.
+      list: undefined,
       complete: {
         id: (value) => {
           const wanted = (decodeId(value) ?? value).toLowerCase();

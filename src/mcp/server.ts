@@ -7,6 +7,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { IndexHandle } from './index-handle.ts';
 import { buildInstructions } from './instructions.ts';
 import { registerPrompts } from './prompts.ts';
+import { installPagedResourceList, trackFixedResources } from './resource-list.ts';
 import { registerResources } from './resources.ts';
 import { registerGetDocumentTool } from './tools/get-document.ts';
 import { registerGetPassageTool } from './tools/get-passage.ts';
@@ -45,6 +46,7 @@ export function createServer(deps: ServerDeps): McpServer {
     // logging: clients may set a level and receive index news (rebuilds, model) as notifications/message.
     { instructions: buildInstructions(status), capabilities: { logging: {} } },
   );
+  const fixedResources = trackFixedResources(server);
   registerSearchTool(server, ctx);
   registerGetPassageTool(server, ctx);
   registerVerifyQuoteTool(server, ctx);
@@ -55,6 +57,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerResources(server, ctx);
   registerViewApp(server, ctx, deps.viewPage ?? viewPageLoader());
   registerPrompts(server);
+  installPagedResourceList(server, ctx, fixedResources);
   announceChanges(server, deps.index);
   return server;
 }

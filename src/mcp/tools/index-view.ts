@@ -28,13 +28,6 @@ export async function* documentPages(view: IndexView): AsyncGenerator<DocumentMe
   } while (cursor !== undefined);
 }
 
-/** Every document, sorted by id, read page by page. */
-export async function allDocuments(view: IndexView): Promise<DocumentMeta[]> {
-  const out: DocumentMeta[] = [];
-  for await (const page of documentPages(view)) out.push(...page);
-  return out;
-}
-
 /** Models often cite with brackets or spaces (`[doc#p3]`); ids never contain either at the ends. */
 export function cleanId(raw: string): string {
   // Index arithmetic rather than /\]+$/u, which retries at every "]" of a long run.

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DEFAULT_PER_DOCUMENT } from '../../search/searcher.ts';
 import { VIEW_TOOL_META } from '../view-link.ts';
 import type { SearchResponse } from '../../types.ts';
+import { describeFilter, filterShape, isFiltered, passageFilter } from './filters.ts';
 import { cleanId, unknownDocumentMessage } from './index-view.ts';
 import {
   documentRefShape,
@@ -27,7 +28,7 @@ export const DEFAULT_K = 8;
 export const MAX_K = 50;
 export const MAX_DOCUMENT_FILTER = 50;
 
-const inputSchema = {
+export const searchInputShape = {
   query: z
     .string()
     .min(1, 'query is empty: send the question or key words to search for')
@@ -61,10 +62,6 @@ const inputSchema = {
     .max(MAX_DOCUMENT_FILTER, `at most ${MAX_DOCUMENT_FILTER} document ids`)
     .optional()
     .describe(`Only search these documents (ids from list_documents), at most ${MAX_DOCUMENT_FILTER}. Default: all.`),
-  language: z
-    .enum(['ar', 'fa', 'en'])
-    .optional()
-    .describe('Only return passages written in this language: ar Arabic, fa Persian, en English. Default: all.'),
   per_document: z
     .number()
     .int('per_document must be a whole number')
@@ -76,6 +73,7 @@ const inputSchema = {
         'The default shows one passage per article first, so other outlets and languages are not crowded out; raise it, or ' +
         'pass `documents`, to read more of one article.',
     ),
+  ...filterShape,
 };
 
 const resultSchema = z.object({
@@ -116,7 +114,7 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
     {
       title: 'Search the news corpus',
       description: DESCRIPTION,
-      inputSchema,
+      inputSchema: searchInputShape,
       outputSchema,
       _meta: VIEW_TOOL_META,
       annotations: { title: 'Search the news corpus', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -128,14 +126,20 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
         for (const d of documents ?? []) {
           if (!(await view.backend.document(d))) return toolError(`search: ${await unknownDocumentMessage(view, d)}`);
         }
+        const asked = passageFilter(args);
+        if ('error' in asked) return toolError(`search: ${asked.error}`);
+        const filter = { ...asked.filter, ...(documents && documents.length > 0 ? { documents } : {}) };
         const response = await view.searcher.search(args.query, {
           k: args.k,
           mode: args.mode,
           variants: args.variants.filter((v) => v.trim().length > 0),
-          ...(documents && documents.length > 0 ? { documents } : {}),
-          ...(args.language ? { langs: [args.language] } : {}),
+          filter,
           perDocument: args.per_document,
         });
+        // Say so when the filters leave no article at all: "nothing matched" would send the model rephrasing.
+        if (response.results.length === 0 && isFiltered(filter) && (await view.backend.listDocuments({ limit: 1, filter })).total === 0) {
+          response.notice = `no article matches the filters (${describeFilter(filter)}); list_documents shows the outlets, dates and languages there are`;
+        }
         const structured = toStructured(args.query, response);
         return toolResult(structured, render(structured));
       }),
