@@ -16,6 +16,8 @@ const EVIDENCE_TOOL = 'view_evidence';
 const MAX_ITEMS = 50;
 const MAX_ALSO_IN = 20;
 const RTL_LANGS = ['ar', 'fa'];
+/** What a citation id looks like (`<document>#p<n>`, `#p<n>.<part>`). */
+const CITATION = /#p\d+(?:\.\d+)?$/;
 
 /** @typedef {{ start: number, end: number }} Span */
 /** @typedef {{ citation: string, document?: string, start: number, end: number, text?: string, continued?: Array<any> }} Match */
@@ -41,8 +43,9 @@ const state = {
 
 /**
  * The citations a tool result names, with the quote to check at each. Understands a verify_quote
- * verdict; otherwise collects every object with a `citation` (search, get_passage, and tools that
- * report citations the same way, such as answer checks).
+ * verdict; otherwise collects every object with a `citation` (search, get_passage) or a
+ * `citations` list, with the object's `quote` when it has one: a tool that reports citations that
+ * way (an answer check) needs nothing more than the link to the view.
  * @param {any} structured
  * @param {Record<string, unknown>} args
  * @returns {Item[]}
@@ -76,13 +79,17 @@ function itemsFromResult(structured, args) {
     }
     if (!isObj(node)) return;
     const o = /** @type {Record<string, any>} */ (node);
+    const quote = str(o.quote);
     const citation = str(o.citation);
-    if (citation && /#p\d/.test(citation)) {
+    if (citation && CITATION.test(citation)) {
       const alsoIn = Array.isArray(o.also_in) ? o.also_in.filter((x) => typeof x === 'string').slice(0, MAX_ALSO_IN) : undefined;
-      const quote = str(o.quote);
       add({ citation, ...(quote ? { quote, scope: 'citation' } : {}), ...(alsoIn && alsoIn.length ? { alsoIn } : {}), known: o });
     }
-    for (const [key, v] of Object.entries(o)) if (key !== 'also_in') walk(v, depth + 1);
+    // A list of ids, as an answer check reports the citations of a sentence.
+    if (Array.isArray(o.citations)) {
+      for (const id of o.citations) if (typeof id === 'string' && CITATION.test(id)) add({ citation: id, ...(quote ? { quote, scope: 'citation' } : {}) });
+    }
+    for (const [key, v] of Object.entries(o)) if (key !== 'also_in' && key !== 'citations') walk(v, depth + 1);
   };
   walk(structured, 0);
   return items;
@@ -204,6 +211,15 @@ function focusCurrent() {
   }
 }
 
+/** Up and down arrows step through the paragraphs while one has the focus (it has after a load). */
+function onKey(/** @type {KeyboardEvent} */ event) {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (!(event.target instanceof HTMLElement) || !event.target.classList.contains('passage')) return;
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  event.preventDefault();
+  move(event.key === 'ArrowDown' ? 1 : -1);
+}
+
 // ---- The web page: the citation and quote come from the address.
 function startWeb() {
   const hash = new URLSearchParams(location.hash.slice(1));
@@ -235,6 +251,7 @@ function startWeb() {
 }
 
 setLocale(navigator.language);
+document.addEventListener('keydown', onKey);
 if (state.mode === 'app') {
   startApp().catch((err) => {
     state.message = err instanceof Error ? err.message : String(err);

@@ -8,6 +8,7 @@ function render() {
   const e = state.evidence;
   const rtl = e ? isRtl(e.document.language) : isRtl(uiLang);
   document.documentElement.dir = rtl ? 'rtl' : 'ltr';
+  document.title = e ? `${e.document.title} · sanad` : 'sanad: evidence';
   app.replaceChildren(...[bar(), body()].filter((n) => n !== null));
   notifySize();
 }

@@ -107,9 +107,14 @@ interface Hosted {
   screenshot(name: string): Promise<string>;
 }
 
-/** Calls a tool for real, then shows its result in the view inside the test host. */
-async function host(toolName: string, toolInput: Record<string, unknown>, hostCapabilities: Record<string, unknown> = { serverTools: {} }): Promise<Hosted> {
-  const toolResult = (await client.callTool({ name: toolName, arguments: toolInput })) as CallToolResult;
+/** Calls a tool for real (unless given its result), then shows the result in the view inside the test host. */
+async function host(
+  toolName: string,
+  toolInput: Record<string, unknown>,
+  hostCapabilities: Record<string, unknown> = { serverTools: {} },
+  given?: CallToolResult,
+): Promise<Hosted> {
+  const toolResult = given ?? ((await client.callTool({ name: toolName, arguments: toolInput })) as CallToolResult);
   assert.notEqual(toolResult.isError, true);
   const page = await browser.page();
   await page.exposeFunction('hostCallTool', (params: { name: string; arguments?: Record<string, unknown> }) => client.callTool(params));
@@ -197,6 +202,27 @@ describe('the evidence view inside an MCP host', { skip: skip ?? false }, () => 
     const cited = await hosted.view.$eval('.passage.cited', (el) => ({ start: Number(el.getAttribute('data-start')), end: Number(el.getAttribute('data-end')), text: el.querySelector('.text')?.textContent ?? '' }));
     assert.equal(cited.text, text.slice(cited.start, cited.end));
     assert.match(cited.text, /۱۸۵/u);
+    await hosted.close();
+  });
+
+  it('opens the quotes of any result that reports them as citation and quote fields (an answer check)', async () => {
+    // The shape an answer-checking tool reports: sentences with their citation ids and quotes.
+    const structured = {
+      sentences: [
+        { text: 'Damascus plans to repair its pipes.', citations: ['ar-water-plan.txt#p1'] },
+        { text: 'The spring is at its lowest in twenty years.', quotes: [{ quote: 'أدنى مستوى له منذ عشرين عاماً', citation: 'ar-water-reprint.txt#p2', level: 'exact' }] },
+      ],
+    };
+    const hosted = await host('check_answer', { answer: '…' }, { serverTools: {} }, { content: [{ type: 'text', text: 'checked' }], structuredContent: structured });
+    const { view } = hosted;
+    await view.waitForSelector('.passage.cited');
+    assert.deepEqual(await view.$$eval('.chip', (els) => els.map((el) => el.getAttribute('title'))), ['ar-water-plan.txt#p1', 'ar-water-reprint.txt#p2']);
+    await view.click('.chip[title="ar-water-reprint.txt#p2"]');
+    await view.waitForSelector('mark.quote');
+    const text = await corpus.original('ar-water-reprint.txt');
+    const marks = await spans(view, 'mark.quote');
+    assert.deepEqual(marks.map((m) => [m.text, m.level]), [['أدنى مستوى له منذ عشرين عاماً', 'exact']]);
+    assert.equal(marks[0]?.text, text.slice(marks[0]?.start, marks[0]?.end));
     await hosted.close();
   });
 

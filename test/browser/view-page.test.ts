@@ -152,6 +152,13 @@ describe('the evidence page', { skip: skip ?? false }, () => {
     await page.getByRole('button', { name: 'Previous paragraph' }).click();
     await page.getByRole('button', { name: 'Previous paragraph' }).click();
     assert.equal(await current(), '000_a89eda4c32949ba3.txt#p10');
+    // The focus follows the current paragraph, and the arrow keys step too.
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await current(), '000_a89eda4c32949ba3.txt#p9');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await current(), '000_a89eda4c32949ba3.txt#p11');
+    assert.equal(await page.title(), 'وزراء سوريون يناقشون التعاون العسكري مع بوتين في روسيا: تقرير · sanad');
     await page.close();
 
     const long = await open({ citation: 'long-report.txt#p100' });
