@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from 'playwright-core';
 import { createServer } from '../../src/mcp/server.ts';
+import { viewPageLoader } from '../../src/view/page.ts';
 import { MCP_APPS_CAPABILITIES } from '../helpers/fixture-index.ts';
 import { browserMissing, launchBrowser, makeCorpus, screenshot, spans, type Browser, type Corpus } from './helpers.ts';
 
@@ -63,7 +64,6 @@ let browser: Browser;
 let html: string;
 
 before(async () => {
-  if (skip) return;
   corpus = await makeCorpus();
   const server = createServer({ index: corpus.live, log: () => {} });
   const [a, b] = InMemoryTransport.createLinkedPair();
@@ -74,6 +74,7 @@ before(async () => {
   const page = contents[0];
   assert.ok(page && 'text' in page && page.mimeType === 'text/html;profile=mcp-app');
   html = page.text;
+  if (skip) return;
 
   const bundle = await build({
     stdin: { contents: HOST_SCRIPT, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'js' },
@@ -139,7 +140,8 @@ async function host(
   };
 }
 
-describe('the evidence view inside an MCP host', { skip: skip ?? false }, () => {
+// Through the protocol only: these run even where there is no browser.
+describe('the view a host gets', () => {
   it('is linked from the tools it shows', async () => {
     const { tools } = await client.listTools();
     for (const name of ['search', 'get_passage', 'verify_quote']) {
@@ -147,6 +149,12 @@ describe('the evidence view inside an MCP host', { skip: skip ?? false }, () => 
     }
   });
 
+  it('is the same page the web server serves', async () => {
+    assert.equal(html, (await viewPageLoader()()).html);
+  });
+});
+
+describe('the evidence view inside an MCP host', { skip: skip ?? false }, () => {
   it('shows a search result: every cited passage one click away, the first in its article with its reprint', async () => {
     const hosted = await host('search', { query: 'مخزون نبع الفيجة انخفض إلى أدنى مستوى', mode: 'lexical', k: 3 });
     const { view } = hosted;
