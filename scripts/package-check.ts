@@ -1,12 +1,15 @@
 // The client half of the packed-tarball test (scripts/package-test.sh): connects a real SDK
 // Client over stdio to the `sanad serve` installed from the tarball in APP_DIR, and checks the
-// handshake, the tool list, a search with citations, a passage lookup and a quote check.
+// handshake, the tool list, a search with citations, a passage lookup and a quote check; then the
+// evidence view from the installed files: the MCP App resource, and `sanad view`'s page and data.
 //
 //   node --import tsx scripts/package-check.ts APP_DIR
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
@@ -53,6 +56,41 @@ try {
   const status = (await client.callTool({ name: 'index_status', arguments: {} })).structuredContent as { documents: number; mode: string };
   assert.equal(status.documents, 5);
   console.error(`package check: ${info?.name} ${info?.version}, ${tools.length} tools, ${status.documents} documents (${status.mode}); top hit ${hit.citation}`);
+
+  const view = await client.readResource({ uri: 'ui://sanad/evidence.html' });
+  const page = view.contents[0];
+  assert.ok(page && 'text' in page && page.mimeType === 'text/html;profile=mcp-app', 'the evidence view resource');
+  assert.match(page.text, /src: url\(data:font\/woff2;base64,/u, 'the view carries its font');
+  await checkViewCommand(hit.citation, page.text);
 } finally {
   await client.close();
+}
+
+/** `sanad view` from the installed package: the same page, and the evidence for a citation. */
+async function checkViewCommand(citation: string, resourceHtml: string): Promise<void> {
+  const child = spawn(process.execPath, [bin, 'view', citation, '--quote', 'قاعدة حميميم الجوية', '--corpus', path.join(app, 'corpus'), '--index', path.join(app, 'index')], {
+    cwd: app,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const lines = createInterface({ input: child.stdout });
+    const address = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`sanad view exited (${code}) before printing its address`)));
+    });
+    const url = new URL(address);
+    const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+    const pageRes = await fetch(new URL('/', url));
+    assert.equal(pageRes.status, 200);
+    assert.match(pageRes.headers.get('content-security-policy') ?? '', /^default-src 'none'; script-src 'sha256-/u);
+    assert.equal(await pageRes.text(), resourceHtml, 'sanad view serves the page the MCP App resource holds');
+    const api = new URL('/api/evidence', url);
+    for (const [key, value] of url.searchParams) api.searchParams.set(key, value);
+    const evidence = (await (await fetch(api, { headers: { authorization: `Bearer ${token}` } })).json()) as { citation: string; quote?: { level: string } };
+    assert.equal(evidence.citation, citation);
+    assert.equal(evidence.quote?.level, 'exact');
+    console.error(`package check: sanad view served ${citation} with its quote (exact)`);
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
