@@ -22,6 +22,8 @@ export interface SourceDocument {
   /** sha256 (hex) of the raw file bytes. */
   sha256: string;
   bytes: number;
+  /** Modification time of the file when it was read. */
+  mtimeMs?: number;
 }
 
 /** Metadata the ingester derives from an article. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +11,8 @@ import { buildIndex } from '../src/indexer/build-index.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { embeddedSnapshot } from '../src/backend/embedded/open.ts';
 import { holdVersion } from '../src/store/holds.ts';
-import { loadIndex, readAll } from '../src/store/index-store.ts';
+import { loadIndex, readAll, releaseIndex } from '../src/store/index-store.ts';
+import { readCorpusFor } from '../src/indexer/read-changes.ts';
 import { IndexFormatError, IndexVersionError } from '../src/store/manifest.ts';
 import { NORMALIZER_VERSION } from '../src/text/normalize.ts';
 import { newestSegmentFile } from './helpers/serve-fixture.ts';
@@ -72,6 +73,29 @@ describe('incremental rebuild', () => {
     assert.deepEqual(readAll(afterIdx).passages.filter((p) => p.docId === '003_70dde455d680a0f4.txt').map((p) => p.id), ids003);
     const hits = await new Searcher(embeddedSnapshot(afterIdx), embedder).search('حميميم الجوية ما زالت تعمل', { k: 3 });
     assert.equal(hits.results[0]?.docId, 'new-note.txt');
+  });
+
+  test('an unchanged file is not read again: its size and settled modification time stand for it', async () => {
+    const dirs = await freshCorpus('stamps');
+    const embedder = createFakeEmbedder();
+    // Files last modified an hour ago: settled, so the build records their times.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const names = await readdir(dirs.corpusDir);
+    for (const name of names) await utimes(path.join(dirs.corpusDir, name), hourAgo, hourAgo);
+    await buildIndex({ ...dirs, embedder });
+    const index = await loadIndex(dirs.indexDir);
+    assert.ok(index.manifest.files.every((f) => Math.abs((f.mtimeMs ?? 0) - hourAgo.getTime()) < 1), JSON.stringify(index.manifest.files.map((f) => f.mtimeMs)));
+    // One file edited now: only it is read, and its time (too recent to trust) is not recorded.
+    const edited = path.join(dirs.corpusDir, '002_17bceafa204b5619.txt');
+    await writeFile(edited, (await readFile(edited, 'utf8')).replace('تعاون اقتصادي', 'تعاون اقتصادي موسع'));
+    const reads: number[] = [];
+    const read = await readCorpusFor(dirs, { index, files: index.manifest.files }, () => {}, (done) => reads.push(done));
+    assert.deepEqual(read.read.map((d) => d.meta.id), ['002_17bceafa204b5619.txt']);
+    assert.equal(read.kept.length, names.length - 1);
+    assert.equal(read.mtimes.has('002_17bceafa204b5619.txt'), false);
+    releaseIndex(index);
+    const summary = await buildIndex({ ...dirs, embedder });
+    assert.deepEqual([summary.changed, summary.unchanged, summary.documents], [['002_17bceafa204b5619.txt'], names.length - 1, names.length]);
   });
 
   test('a snapshot already in memory stands for the current version instead of re-reading it', async () => {

@@ -12,6 +12,8 @@ export interface IngestResult {
   skipped: SkippedFile[];
   /** Files of other types in the folder (not articles sanad reads), by extension. */
   unsupported: UnsupportedType[];
+  /** Files not read because the caller said it has them unchanged (ReadCorpusOptions.unchanged). */
+  kept: string[];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface IngestResult {
  * no passage: it is reported in `skipped` (and through `onWarn`) rather than indexed empty.
  */
 export async function ingestCorpus(dir: string, opts: ReadCorpusOptions = {}): Promise<IngestResult> {
-  const { files, skipped, unsupported } = await readCorpus(dir, opts);
+  const { files, skipped, unsupported, kept } = await readCorpus(dir, opts);
   const documents: IngestedDocument[] = [];
   const sources: SourceDocument[] = [];
   for (const file of files) {
@@ -37,5 +39,5 @@ export async function ingestCorpus(dir: string, opts: ReadCorpusOptions = {}): P
     sources.push(file);
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { documents, sources, skipped, unsupported };
+  return { documents, sources, skipped, unsupported, kept };
 }

@@ -33,6 +33,11 @@ export interface ReadCorpusOptions {
   afterListing?: (ids: readonly string[]) => Promise<void> | void;
   /** Called after each file is read: how many of the candidate files are done. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Files the caller already has, judged by size and modification time as listed: they are not
+   * read, only reported in `kept` (an incremental build of a large corpus reads only what changed).
+   */
+  unchanged?: (id: string, size: number, mtimeMs: number) => boolean;
 }
 
 /** Files of types the reader does not take, grouped by extension (`.pdf`, or `(none)`). */
@@ -106,6 +111,9 @@ interface Candidate {
   /** Identity of the file when it was listed (checked when the opened file's path is unknown). */
   dev: number;
   ino: number;
+  /** Size and modification time when it was listed. */
+  size: number;
+  mtimeMs: number;
 }
 
 /**
@@ -165,7 +173,7 @@ async function walk(root: string, rootReal: string, skipped: SkippedFile[], unsu
         skip(id, `it is ${specialKind(st) ?? 'no longer a regular file'}, not a regular file`);
         continue;
       }
-      out.push({ id, abs, dev: st.dev, ino: st.ino });
+      out.push({ id, abs, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
     }
   };
 
@@ -213,7 +221,7 @@ async function linkTarget(
     skip(id, `symbolic link to ${st ? (specialKind(st) ?? 'something') : 'nothing readable'}, not a regular file`);
     return null;
   }
-  return { abs: target, dev: st.dev, ino: st.ino };
+  return { abs: target, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
 }
 
 /**
@@ -233,7 +241,7 @@ export async function listCorpusFiles(dir: string): Promise<Array<{ id: string; 
 export async function readCorpus(
   dir: string,
   opts: ReadCorpusOptions = {},
-): Promise<{ files: SourceDocument[]; skipped: SkippedFile[]; unsupported: UnsupportedType[] }> {
+): Promise<{ files: SourceDocument[]; skipped: SkippedFile[]; unsupported: UnsupportedType[]; kept: string[] }> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const skipped: SkippedFile[] = [];
   const unsupportedPaths: string[] = [];
@@ -249,8 +257,14 @@ export async function readCorpus(
   await opts.afterListing?.(candidates.map((c) => c.id));
 
   const files: SourceDocument[] = [];
+  const kept: string[] = [];
   let done = 0;
   for (const c of candidates) {
+    if (opts.unchanged?.(c.id, c.size, c.mtimeMs)) {
+      kept.push(c.id);
+      opts.onProgress?.(++done, candidates.length);
+      continue;
+    }
     const result = await readCandidate(c, rootReal, maxBytes);
     if (isSkipped(result)) skipped.push(result);
     else files.push(result);
@@ -258,7 +272,7 @@ export async function readCorpus(
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const s of skipped) opts.onWarn?.(s);
-  return { files, skipped, unsupported: groupUnsupported(unsupportedPaths) };
+  return { files, skipped, unsupported: groupUnsupported(unsupportedPaths), kept };
 }
 
 // O_NOFOLLOW: a file swapped for a symbolic link is not followed (ELOOP). O_NONBLOCK: opening a
@@ -294,7 +308,8 @@ async function readCandidate(c: Candidate, rootReal: string, maxBytes: number): 
     }
     const bytes = await readAtMost(handle, maxBytes + 1);
     if (bytes.length > maxBytes) return skip(`it grew past the ${formatSize(maxBytes)} limit while being read; split the file or raise maxBytes`);
-    return decodeSource(c.id, bytes);
+    const decoded = decodeSource(c.id, bytes);
+    return isSkipped(decoded) ? decoded : { ...decoded, mtimeMs: st.mtimeMs };
   } catch (err) {
     return skip(`unreadable (${errorCode(err)}); check its permissions`);
   } finally {

@@ -7,7 +7,6 @@
 // says so, instead of failing: lexical search still answers.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ingestCorpus } from '../corpus/ingest.ts';
 import type { UnsupportedType } from '../corpus/read.ts';
 import { SEGMENTER_VERSION } from '../corpus/segment.ts';
 import type { Embedder } from '../embed/embedder.ts';
@@ -23,6 +22,7 @@ import { embedNew, probeSpace, sameSpace } from './embed-new.ts';
 import { mergeSoon } from './merge.ts';
 import { factsOf, loadPrevious, releasePrevious, vectorSource, type Previous } from './previous.ts';
 import { planSegments, writeSegments } from './segment-builds.ts';
+import { readCorpusFor } from './read-changes.ts';
 import { publishPlan, withDeleted, type KeptSegment } from './version-writer.ts';
 
 export interface BuildOptions {
@@ -118,16 +118,20 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
 
 async function build(opts: BuildOptions, previous: Previous | null, log: (line: string) => void, started: number): Promise<BuildSummary> {
   const progress = opts.onProgress ?? (() => {});
-  const { documents, skipped, unsupported } = await ingestCorpus(opts.corpusDir, {
-    ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-    onWarn: (s) => log(`skipped: ${s.reason}`),
-    onProgress: (done, total) => progress({ stage: 'reading', done, total }),
-  });
   const facts = previous ? factsOf(previous) : null;
   const space = await probeSpace(opts, facts, log);
-  const diff = diffFiles(facts?.files ?? [], documents.map((d) => d.meta));
   const hnsw = space.space ? (opts.hnsw ?? DEFAULT_HNSW) : null;
-  const livePassages = documents.reduce((n, d) => n + d.passages.length, 0);
+  const sameText = facts !== null && facts.normalizerVersion === NORMALIZER_VERSION && facts.segmenterVersion === SEGMENTER_VERSION;
+  const sameSettings = facts !== null && sameSpace(facts.embedding, space.space) && (hnsw === null || sameHnsw(facts.hnsw, hnsw));
+  // Incremental when the previous version is segmented, healthy and built the same way.
+  const incremental = previous?.kind === 'segmented' && facts !== null && !facts.fallbackReason && sameText && sameSettings ? previous.index : null;
+  const corpus = await readCorpusFor(opts, incremental && facts ? { index: incremental, files: facts.files } : null, log, (done, total) =>
+    progress({ stage: 'reading', done, total }),
+  );
+  const { read: documents, skipped, unsupported } = corpus;
+  const metas = [...documents.map((d) => d.meta), ...corpus.kept].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const diff = diffFiles(facts?.files ?? [], metas);
+  const livePassages = metas.reduce((n, d) => n + d.passageCount, 0);
   const base = {
     added: diff.added,
     changed: diff.changed,
@@ -135,14 +139,12 @@ async function build(opts: BuildOptions, previous: Previous | null, log: (line: 
     unchanged: diff.unchanged,
     skipped,
     unsupported,
-    documents: documents.length,
+    documents: metas.length,
     passages: livePassages,
     mode: space.space ? ('hybrid' as const) : ('lexical' as const),
     ...(space.unavailable ? { semanticUnavailable: space.unavailable } : {}),
   };
 
-  const sameText = facts !== null && facts.normalizerVersion === NORMALIZER_VERSION && facts.segmenterVersion === SEGMENTER_VERSION;
-  const sameSettings = facts !== null && sameSpace(facts.embedding, space.space) && (hnsw === null || sameHnsw(facts.hnsw, hnsw));
   const noFileChanges = diff.added.length + diff.changed.length + diff.removed.length === 0;
   const sameSkips = JSON.stringify(facts?.skipped ?? []) === JSON.stringify(skipped);
   // A model that fails to load today must not downgrade an unchanged hybrid index to lexical-only.
@@ -153,8 +155,6 @@ async function build(opts: BuildOptions, previous: Previous | null, log: (line: 
     return { ...base, mode, version: facts.version, rebuilt: false, embedded: 0, reused: livePassages, segments: previous.index.segments.length, ms: performance.now() - started };
   }
 
-  // Incremental when the previous version is segmented, healthy and built the same way.
-  const incremental = previous?.kind === 'segmented' && facts !== null && !facts.fallbackReason && sameText && sameSettings ? previous.index : null;
   const fresh = incremental ? new Set([...diff.added, ...diff.changed]) : null;
   const toWrite = fresh ? documents.filter((d) => fresh.has(d.meta.path)) : documents;
   const passages: StoredPassage[] = toWrite.flatMap((d) => d.passages.map((p) => ({ ...p, hash: hashText(p.text) })));
@@ -183,7 +183,8 @@ async function build(opts: BuildOptions, previous: Previous | null, log: (line: 
       embedding: space.space,
       ...(space.unavailable ? { semanticUnavailable: space.unavailable } : {}),
       hnsw,
-      documents: documents.map((d) => d.meta),
+      documents: metas,
+      mtimes: corpus.mtimes,
       skipped,
       buildMs: Math.round(performance.now() - started),
     });
@@ -218,6 +219,8 @@ export function manifestFields(parts: {
   semanticUnavailable?: string;
   hnsw: HnswParams | null;
   documents: readonly DocumentMeta[];
+  /** Modification times to record (settled files only): unchanged files are then not read again. */
+  mtimes?: ReadonlyMap<string, number>;
   skipped: SkippedFile[];
   buildMs: number;
 }): Omit<Manifest, 'segments' | 'checksums' | 'counts' | 'nextSegment'> {
@@ -230,7 +233,10 @@ export function manifestFields(parts: {
     embedding: parts.embedding,
     ...(parts.semanticUnavailable ? { semanticUnavailable: parts.semanticUnavailable } : {}),
     hnsw: parts.hnsw,
-    files: parts.documents.map((d) => ({ path: d.path, sha256: d.sha256, bytes: d.bytes })),
+    files: parts.documents.map((d) => {
+      const mtimeMs = parts.mtimes?.get(d.path);
+      return { path: d.path, sha256: d.sha256, bytes: d.bytes, ...(mtimeMs !== undefined ? { mtimeMs } : {}) };
+    }),
     skipped: parts.skipped,
     buildMs: parts.buildMs,
   };

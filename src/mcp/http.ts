@@ -21,6 +21,10 @@ const DEFAULT_MAX_SESSIONS = 100;
 const DEFAULT_SESSION_IDLE_MS = 5 * 60 * 1000;
 /** When sessions are at a cap, a session idle this long is closed to admit a new one. */
 const DEFAULT_EVICT_IDLE_MS = 60 * 1000;
+/** Idle keep-alive connections are kept this long (see where it is set). */
+export const KEEP_ALIVE_MS = 65_000;
+/** A request must be received in full within this time. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 const WILDCARD_HOSTS = ['0.0.0.0', '::', ''];
 
@@ -312,6 +316,18 @@ export async function startHttpServer(opts: HttpServeOptions): Promise<RunningHt
       sendError(res, 500, 'Internal server error', {}, -32603);
     });
   });
+
+  // Timeouts, set on purpose rather than left at Node's defaults:
+  // - keep-alive: a client pools connections between calls; Node closes an idle one after 5 s,
+  //   and a request sent on it at that moment fails with ECONNRESET. Kept 65 s, longer than
+  //   clients keep idle sockets (undici 4 s, browsers about 60 s), so the client closes first.
+  // - headers must come within the keep-alive time plus a second (Node requires it to be longer);
+  // - a whole request (at most 1 MiB) must arrive within 30 s, so a slow sender cannot hold a
+  //   socket for Node's default 5 minutes; responses (event streams included) are not limited.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.timeout = 0;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
