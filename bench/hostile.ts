@@ -12,7 +12,7 @@
 //   flock /tmp/sanad-heavy.lock node --import tsx bench/hostile.ts [--documents 5000] [--rounds 3]
 //     [--seeds /work/shared/seeds] [--dev /work/shared/dev-eval] [--keep DIR]
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -124,7 +124,7 @@ try {
     const summary = await buildIndex({ corpusDir, indexDir, embedder: createFakeEmbedder() });
     console.error(`corpus: ${summary.documents} documents, ${summary.passages} passages from ${paragraphs.length} paragraphs; built in ${Math.round(performance.now() - started)} ms`);
   } else {
-    ids = (await import('../src/store/index-store.ts').then((m) => m.loadIndex(indexDir))).documents.map((d) => d.id);
+    ids = (await readdir(corpusDir, { recursive: true })).filter((f) => f.endsWith('.txt')).sort();
   }
   const serveArgs = [BIN, 'serve', '--provider', 'fake', '--corpus', corpusDir, '--index', indexDir];
 

@@ -14,7 +14,7 @@ import { makeStagingDir, pruneStaging } from '../store/files.ts';
 import { hashText } from '../store/hash-file.ts';
 import type { LoadedIndex } from '../store/index-store.ts';
 import { acquireWriterLock } from '../store/lock.ts';
-import { FORMAT_NAME, FORMAT_VERSION, type EmbeddingSpace, type HnswParams, type Manifest } from '../store/manifest.ts';
+import { FORMAT_NAME, FORMAT_VERSION, IndexFormatError, type EmbeddingSpace, type HnswParams, type Manifest } from '../store/manifest.ts';
 import { DEFAULT_HNSW } from '../store/vector-index.ts';
 import { NORMALIZER_VERSION } from '../text/normalize.ts';
 import type { DocumentMeta, SkippedFile, StoredPassage } from '../types.ts';
@@ -107,13 +107,37 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildSummary> {
   try {
     await pruneStaging(opts.indexDir);
     previous = await loadPrevious(opts.indexDir, opts.previous, log);
-    summary = await build(opts, previous, log, started);
+    try {
+      summary = await build(opts, previous, log, started);
+    } catch (err) {
+      // Data of the previous version read only now (vector hashes, merged segments) may be
+      // damaged: that version is then not reused, and the build starts afresh rather than
+      // telling the user to run the very command that just failed.
+      if (!(err instanceof IndexFormatError) || previous === null) throw err;
+      log(`previous index not reused: ${err.message}; building afresh`);
+      releasePrevious(previous);
+      previous = null;
+      summary = await build(opts, null, log, started);
+    }
   } finally {
     releasePrevious(previous);
     await lock.release();
   }
   if (summary.rebuilt && opts.merge !== false) await mergeSoon(opts.indexDir, log);
   return summary;
+}
+
+/** Whether the files only builds read (each segment's vector hashes) pass their checks. */
+async function writerFilesIntact(index: LoadedIndex, log: (line: string) => void): Promise<boolean> {
+  const dir = path.join(index.dir, index.version);
+  try {
+    for (const s of index.segments) await s.reader.hashes(dir, index.manifest.checksums);
+    return true;
+  } catch (err) {
+    if (!(err instanceof IndexFormatError)) throw err;
+    log(`the index is not up to date: ${err.message}`);
+    return false;
+  }
 }
 
 async function build(opts: BuildOptions, previous: Previous | null, log: (line: string) => void, started: number): Promise<BuildSummary> {
@@ -149,8 +173,18 @@ async function build(opts: BuildOptions, previous: Previous | null, log: (line: 
   const sameSkips = JSON.stringify(facts?.skipped ?? []) === JSON.stringify(skipped);
   // A model that fails to load today must not downgrade an unchanged hybrid index to lexical-only.
   const keepDespiteNoModel = facts !== null && space.space === null && opts.embedder !== null && facts.embedding !== null;
-  // A previous index served as a fallback (the current one is damaged) must be republished.
-  if (previous?.kind === 'segmented' && facts && !facts.fallbackReason && sameText && sameSkips && noFileChanges && (sameSettings || keepDespiteNoModel)) {
+  // A previous index served as a fallback (the current one is damaged) must be republished, and
+  // one whose builder-only files (read by no search) are damaged is not "up to date".
+  if (
+    previous?.kind === 'segmented' &&
+    facts &&
+    !facts.fallbackReason &&
+    sameText &&
+    sameSkips &&
+    noFileChanges &&
+    (sameSettings || keepDespiteNoModel) &&
+    (await writerFilesIntact(previous.index, log))
+  ) {
     const mode = facts.embedding ? ('hybrid' as const) : ('lexical' as const);
     return { ...base, mode, version: facts.version, rebuilt: false, embedded: 0, reused: livePassages, segments: previous.index.segments.length, ms: performance.now() - started };
   }

@@ -95,7 +95,7 @@ function compactOf(doc: PreparedDoc): { text: string; map: Int32Array } {
  * into runs of consecutive passages and searched once each. Results: the best window per
  * document, best first.
  */
-export function partialMatches(ranked: readonly RankedCandidate[], crossing: boolean, folded: string, budget: WorkBudget): QuoteMatch[] {
+export async function partialMatches(ranked: readonly RankedCandidate[], crossing: boolean, folded: string, budget: WorkBudget): Promise<QuoteMatch[]> {
   const positions = new Map<PreparedDoc, Set<number>>();
   for (const { p } of ranked) {
     const set = positions.get(p.doc) ?? new Set<number>();
@@ -113,8 +113,10 @@ export function partialMatches(ranked: readonly RankedCandidate[], crossing: boo
       if (!a || !b) continue;
       const runStart = a.joinedStart;
       const runEnd = b.joinedStart + b.folded.length;
-      // Edit-distance cells cost about an eighth of a scanned character each.
+      // Edit-distance cells cost about an eighth of a scanned character each. A long quote against a
+      // run of paragraphs is tens of milliseconds: other requests get a turn between runs.
       budget.spend((folded.length * (runEnd - runStart)) / 8);
+      await budget.pause();
       const w = bestWindow(folded, doc.joined.slice(runStart, runEnd));
       if (!docBest || w.distance < docBest.distance) {
         docBest = { doc, start: runStart + w.start, end: runStart + w.end, distance: w.distance, runStart, runEnd };
@@ -133,6 +135,7 @@ export function partialMatches(ranked: readonly RankedCandidate[], crossing: boo
     while (end < b.runEnd && isWordChar(joined[end - 1]) && isWordChar(joined[end])) end++;
     if (end <= start) continue;
     budget.spend((folded.length * (end - start)) / 8);
+    await budget.pause();
     const m = joinedRangeToMatch(b.doc, start, end, round3(similarity(folded, joined.slice(start, end))));
     if (m) out.push(m);
   }

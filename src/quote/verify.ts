@@ -250,7 +250,7 @@ async function findLevel(scopeFor: ScopeOf, quote: string, s: Settings, fuzzy: b
   }
   if (!fuzzy) return { level: 'not_found', similarity: 0, matches: [] };
   await s.budget.pause();
-  const partial = partialMatches(await scoped.ranked(), scoped.crossing, folded, s.budget);
+  const partial = await partialMatches(await scoped.ranked(), scoped.crossing, folded, s.budget);
   const best = partial[0]?.similarity ?? 0;
   if (best >= s.threshold) return { level: 'partial', similarity: best, matches: partial.filter((m) => m.similarity >= s.threshold) };
   return { level: 'not_found', similarity: best, matches: [] };

@@ -9,6 +9,7 @@ import type { IndexSnapshot } from '../backend/snapshot.ts';
 import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
 import { tokenize } from '../text/tokenize.ts';
 import type { Lang, SearchHit, SearchMode, SearchResponse, Passage } from '../types.ts';
+import { UNLIMITED, type WorkBudget } from '../util/budget.ts';
 import { copyKey, groupCopies } from './dedup.ts';
 import { capPerDocument } from './diversity.ts';
 import { zScoreFusion, type ScoredList } from './fusion.ts';
@@ -29,6 +30,11 @@ export interface SearchOptions {
    * `DEFAULT_PER_DOCUMENT`); the rest follow, so a short list still fills up.
    */
   perDocument?: number;
+  /**
+   * The request's work budget: the search pauses through it between its lists and stages, so
+   * six long queries at k 50 do not hold the event loop in one piece (src/util/budget.ts).
+   */
+  budget?: WorkBudget;
 }
 
 /** One result per article first: measured best on the cross-language set (BENCHMARKS.md, "Diversity"). */
@@ -57,6 +63,7 @@ export class Searcher {
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
     const k = opts.k ?? 8;
+    const budget = opts.budget ?? UNLIMITED;
     const perDocument = opts.perDocument ?? DEFAULT_PER_DOCUMENT;
     const requestedMode = opts.mode ?? 'hybrid';
     const queries = [query, ...(opts.variants ?? [])].filter((q) => q.trim().length > 0);
@@ -76,7 +83,7 @@ export class Searcher {
     let semanticLists: ScoredPassage[][] = [];
     if (mode !== 'lexical') {
       try {
-        semanticLists = await this.semanticLists(queries, depth, filter);
+        semanticLists = await this.semanticLists(queries, depth, filter, budget);
       } catch (err) {
         // A model that cannot be loaded must not take search down: answer lexically and say why.
         if (!(err instanceof EmbedderUnavailableError)) throw err;
@@ -84,7 +91,12 @@ export class Searcher {
         notice = `semantic ranking unavailable (${err.message.split('\n')[0]}); results are lexical only`;
       }
     }
-    const lexicalLists = mode === 'semantic' ? [] : await Promise.all(queries.map((q) => this.lexicalList(q, depth, filter)));
+    const lexicalLists: Array<{ hits: ScoredPassage[]; coverage: number }> = [];
+    for (const q of mode === 'semantic' ? [] : queries) {
+      await budget.pause();
+      lexicalLists.push(await this.lexicalList(q, depth, filter));
+    }
+    await budget.pause();
 
     // Every list of the mode, standardised per query and summed: a list that singles out a few
     // passages counts for more than one whose scores are level (fusion.ts).
@@ -109,6 +121,7 @@ export class Searcher {
     const fused = zScoreFusion(lists, {
       compareKeys: (a, b) => comparePassages(passages.get(a) as Passage, passages.get(b) as Passage),
     });
+    await budget.pause();
 
     // Title lines stay citable (get_passage, verify_quote) but are not search results: every hit
     // already carries its document's title, and a short title sits close to many questions in
@@ -118,6 +131,7 @@ export class Searcher {
       .filter((c) => c.passage.kind !== 'title')
       .map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text }));
     const groups = groupCopies(candidates, { keyOf: (c) => this.copyKeyOf(c.passage) });
+    await budget.pause();
     const ordered = capPerDocument(
       groups.map((g) => ({ ...g, docId: g.head.docId })),
       perDocument,
@@ -135,7 +149,7 @@ export class Searcher {
     return { hits, coverage: stats.df.filter((df) => df > 0).length / tokens.length };
   }
 
-  private async semanticLists(queries: string[], depth: number, filter?: PassageFilter): Promise<ScoredPassage[][]> {
+  private async semanticLists(queries: string[], depth: number, filter: PassageFilter | undefined, budget: WorkBudget): Promise<ScoredPassage[][]> {
     if (!this.snapshot.info().hasVectors || !this.embedder || queries.length === 0) return [];
     const embedded = await this.embedder.embedQueries(queries);
     // A model of another dimension than the index (a manifest that names the wrong model) would
@@ -147,7 +161,12 @@ export class Searcher {
         `the model gives ${wrong.length}-dimensional vectors but the index holds ${dimension ?? 'no'}-dimensional ones; rebuild the index with \`sanad index\``,
       );
     }
-    return Promise.all(embedded.map((v) => this.snapshot.backend.vectorSearch(v, depth, filter)));
+    const lists: ScoredPassage[][] = [];
+    for (const v of embedded) {
+      await budget.pause();
+      lists.push(await this.snapshot.backend.vectorSearch(v, depth, filter));
+    }
+    return lists;
   }
 
   private copyKeyOf(p: Passage): string {

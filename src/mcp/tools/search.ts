@@ -21,6 +21,7 @@ import {
   withView,
   type ToolContext,
 } from './shared.ts';
+import { workBudget } from '../../util/budget.ts';
 
 export const MAX_QUERY_CHARS = 1000;
 export const MAX_VARIANTS = 5;
@@ -135,6 +136,9 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
           variants: args.variants.filter((v) => v.trim().length > 0),
           filter,
           perDocument: args.per_document,
+          // Its work is bounded by the input limits; what it needs is turns for other requests (a
+          // deadline would also count the wait for a model still loading).
+          budget: workBudget({ message: 'search stopped' }),
         });
         // Say so when the filters leave no article at all: "nothing matched" would send the model rephrasing.
         if (response.results.length === 0 && isFiltered(filter) && (await view.backend.listDocuments({ limit: 1, filter })).total === 0) {
