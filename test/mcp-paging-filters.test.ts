@@ -6,25 +6,15 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { buildIndex } from '../src/indexer/build-index.ts';
 import { LiveIndex } from '../src/mcp/live-index.ts';
 import { expandDate } from '../src/mcp/tools/filters.ts';
-import { connectClient, createFixtureIndex, type Connected, type FixtureIndex } from './helpers/fixture-index.ts';
+import { connectClient, fixtureSession } from './helpers/fixture-index.ts';
 
-let fx: FixtureIndex;
-let conn: Connected;
-before(async () => {
-  fx = await createFixtureIndex();
-  conn = await connectClient(fx.handle);
-});
-after(async () => {
-  await conn.close();
-  await fx.cleanup();
-});
-
-const call = async (name: string, args: Record<string, unknown>) => (await conn.client.callTool({ name, arguments: args })) as CallToolResult;
+const session = fixtureSession();
+const call = session.call;
 const text = (r: CallToolResult) => (r.content[0]?.type === 'text' ? r.content[0].text : '');
 const citations = (r: CallToolResult) => (r.structuredContent as { results: Array<{ citation: string }> }).results.map((x) => x.citation);
 const ids = (r: CallToolResult) => (r.structuredContent as { documents: Array<{ id: string }> }).documents.map((d) => d.id);
@@ -133,5 +123,25 @@ describe('resources/list pages', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('search result links', () => {
+  it('adds a resource_link per article after the text, each readable, with the structured output unchanged', async () => {
+    const r = await call('search', { query: 'المياه دمشق', mode: 'lexical', k: 4 });
+    const [first, ...rest] = r.content;
+    assert.equal(first?.type, 'text');
+    const results = (r.structuredContent as { results: Array<{ document: string; title: string }> }).results;
+    const docs = [...new Set(results.map((x) => x.document))];
+    assert.ok(docs.length >= 2, docs.join(', '));
+    assert.deepEqual(
+      rest,
+      docs.map((id) => ({ type: 'resource_link', uri: `sanad://document/${encodeURIComponent(id)}`, name: id, title: results.find((x) => x.document === id)?.title, mimeType: 'text/markdown' })),
+    );
+    const link = rest[0];
+    assert.ok(link?.type === 'resource_link');
+    const read = await session.conn().client.readResource({ uri: link.uri });
+    assert.match((read.contents[0] as { text: string }).text, new RegExp(`- id: ${docs[0]?.replace('.', '\\.')}`));
+    assert.deepEqual(Object.keys(r.structuredContent ?? {}).sort(), ['mode', 'query', 'requested_mode', 'results']);
   });
 });

@@ -51,6 +51,7 @@ describe('tool listing', () => {
         ['search', { title: 'Search the news corpus', readOnlyHint: true, idempotentHint: true, openWorldHint: false }],
         ['get_passage', { title: 'Read passages by citation id', readOnlyHint: true, idempotentHint: true, openWorldHint: false }],
         ['verify_quote', { title: 'Verify a quote against the sources', readOnlyHint: true, idempotentHint: true, openWorldHint: false }],
+        ['check_answer', { title: 'Check a drafted answer', readOnlyHint: true, idempotentHint: true, openWorldHint: false }],
         ['list_documents', { title: 'List the articles', readOnlyHint: true, idempotentHint: true, openWorldHint: false }],
         ['get_document', { title: 'Read a whole article', readOnlyHint: true, idempotentHint: true, openWorldHint: false }],
         ['reindex', { title: 'Rebuild the index', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false }],

@@ -36,6 +36,7 @@ describe('sanad serve over stdio', () => {
     try {
       const tools = await client.listTools();
       assert.deepEqual(tools.tools.map((t) => t.name).sort(), [
+        'check_answer',
         'get_document',
         'get_passage',
         'index_status',

@@ -9,6 +9,7 @@ import { buildInstructions } from './instructions.ts';
 import { registerPrompts } from './prompts.ts';
 import { installPagedResourceList, trackFixedResources } from './resource-list.ts';
 import { registerResources } from './resources.ts';
+import { registerCheckAnswerTool } from './tools/check-answer.ts';
 import { registerGetDocumentTool } from './tools/get-document.ts';
 import { registerGetPassageTool } from './tools/get-passage.ts';
 import { registerIndexStatusTool, statusOut, type StatusOut } from './tools/index-status.ts';
@@ -50,6 +51,7 @@ export function createServer(deps: ServerDeps): McpServer {
   registerSearchTool(server, ctx);
   registerGetPassageTool(server, ctx);
   registerVerifyQuoteTool(server, ctx);
+  registerCheckAnswerTool(server, ctx);
   registerListDocumentsTool(server, ctx);
   registerGetDocumentTool(server, ctx);
   registerReindexTool(server, ctx);

@@ -3,6 +3,8 @@
 // call reindex without touching the fixtures.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { after, before } from 'node:test';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,5 +128,35 @@ export async function connectClient(index: IndexHandle, capabilities: ClientCapa
       await client.close();
       await server.close();
     },
+  };
+}
+
+export interface FixtureSession {
+  fx(): FixtureIndex;
+  conn(): Connected;
+  /** Calls a tool through the session's client. */
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+}
+
+/** A fixture index with a connected client for a whole test file: created before its tests, removed after. */
+export function fixtureSession(): FixtureSession {
+  let fx: FixtureIndex | undefined;
+  let conn: Connected | undefined;
+  before(async () => {
+    fx = await createFixtureIndex();
+    conn = await connectClient(fx.handle);
+  });
+  after(async () => {
+    await conn?.close();
+    await fx?.cleanup();
+  });
+  const need = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the fixture session is used outside its tests');
+    return v;
+  };
+  return {
+    fx: () => need(fx),
+    conn: () => need(conn),
+    call: async (name, args = {}) => (await need(conn).client.callTool({ name, arguments: args })) as CallToolResult,
   };
 }

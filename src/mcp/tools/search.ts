@@ -18,6 +18,7 @@ import {
   SOURCE_TEXT_NOTE,
   toolError,
   toolResult,
+  withDocumentLinks,
   withView,
   type ToolContext,
 } from './shared.ts';
@@ -145,7 +146,11 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
           response.notice = `no article matches the filters (${describeFilter(filter)}); list_documents shows the outlets, dates and languages there are`;
         }
         const structured = toStructured(args.query, response);
-        return toolResult(structured, render(structured));
+        // Links to the articles beside the text; the structured output stays as declared.
+        return withDocumentLinks(
+          toolResult(structured, render(structured)),
+          structured.results.map((r) => ({ id: r.document, title: r.title })),
+        );
       }),
   );
 }

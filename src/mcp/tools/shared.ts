@@ -109,6 +109,21 @@ export function toolResult(structured: Record<string, unknown>, text: string): C
   return { structuredContent: structured, content: [{ type: 'text', text }] };
 }
 
+/**
+ * Adds a `resource_link` block per document (first appearance order, no repeats) after the text,
+ * so a client can open the article behind a result (sanad://document/<id>) without another tool call.
+ */
+export function withDocumentLinks(result: CallToolResult, documents: ReadonlyArray<{ id: string; title: string }>): CallToolResult {
+  const seen = new Set<string>();
+  const links: CallToolResult['content'] = [];
+  for (const d of documents) {
+    if (seen.has(d.id)) continue;
+    seen.add(d.id);
+    links.push({ type: 'resource_link', uri: documentUri(d.id), name: d.id, title: d.title, mimeType: 'text/markdown' });
+  }
+  return { ...result, content: [...result.content, ...links] };
+}
+
 /** An error result the model can act on; no structured content (it would not match the schema). */
 export function toolError(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };

@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { cleanQuote, splitQuote } from '../../quote/quote-text.ts';
 import { MAX_QUOTE_PARTS, PARTIAL_THRESHOLD, verifyQuote, type QuoteMatch, type QuoteScope } from '../../quote/verify.ts';
+import type { WorkBudget } from '../../util/budget.ts';
 import { VIEW_TOOL_META } from '../view-link.ts';
 import { cleanId, unknownCitationMessage, unknownDocumentMessage, type IndexView } from './index-view.ts';
 import {
@@ -130,6 +131,8 @@ type Output = QuoteVerdictOut;
 export async function checkQuote(
   view: IndexView,
   args: { quote: string; citation?: string | undefined; document?: string | undefined },
+  /** Shared by several checks of one request (check_answer); a budget of its own otherwise. */
+  sharedBudget?: WorkBudget,
 ): Promise<Output | { error: string }> {
   const citation = args.citation !== undefined ? cleanId(args.citation) : undefined;
   const document = args.document !== undefined ? cleanId(args.document) : undefined;
@@ -156,7 +159,7 @@ export async function checkQuote(
         'Verify each sentence you quote in its own call.',
     };
   }
-  const budget = requestBudget('verify_quote', 'verify one sentence at a time, and pass `citation` or `document` to search less text');
+  const budget = sharedBudget ?? requestBudget('verify_quote', 'verify one sentence at a time, and pass `citation` or `document` to search less text');
   const verdict = await verifyQuote(view.backend, args.quote, { ...(scope ? { scope } : {}), budget });
   return {
     level: verdict.level,
