@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval-command.ts')).evalCommand,
   view: async () => (await import('./commands/view-command.ts')).viewCommand,
   init: async () => (await import('./commands/init-command.ts')).initCommand,
+  solr: async () => (await import('./commands/solr-command.ts')).solrCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -24,6 +25,7 @@ const SUMMARIES: Record<string, string> = {
   eval: 'measure retrieval quality on a query set',
   view: 'show cited passages and quotes in a browser (a local web page)',
   init: 'write the sample corpus into a folder (a first run outside a checkout)',
+  solr: 'create or inspect the Solr collection (--backend solr)',
 };
 
 export function usage(): string {

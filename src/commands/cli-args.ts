@@ -107,3 +107,37 @@ export function missingCorpusMessage(corpusDir: string): string {
 export function requireCorpus(corpusDir: string): void {
   if (!existsSync(corpusDir)) throw new CliError(missingCorpusMessage(corpusDir));
 }
+
+/** Flags that choose the storage backend (embedded index folder, or a SolrCloud collection). */
+export const BACKEND_OPTIONS = {
+  backend: { type: 'string' },
+  'solr-url': { type: 'string' },
+  collection: { type: 'string' },
+} as const satisfies Options;
+
+export const BACKEND_HELP = `storage (also from the environment):
+  --backend embedded|solr          SANAD_BACKEND (default embedded: the --index folder;
+                                   solr when --solr-url is given)
+  --solr-url URL[,URL…]|ZKHOST     SANAD_SOLR_URL: Solr node URLs (http://host:8983/solr) or a
+                                   ZooKeeper host string (zk1:2181,zk2:2181/solr)
+  --collection NAME                SANAD_COLLECTION: the Solr collection (default sanad)`;
+
+export type BackendChoice = { kind: 'embedded' } | { kind: 'solr'; solrUrl: string; collection: string };
+
+export const DEFAULT_COLLECTION = 'sanad';
+
+/** Which backend the flags and environment ask for; a Solr backend without a cluster address is an error. */
+export function resolveBackend(
+  flags: { backend?: string | undefined; 'solr-url'?: string | undefined; collection?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): BackendChoice {
+  const solrUrl = flags['solr-url'] ?? (env.SANAD_SOLR_URL || undefined);
+  const kind = flags.backend ?? (env.SANAD_BACKEND || undefined) ?? (solrUrl ? 'solr' : 'embedded');
+  if (kind === 'embedded') {
+    if (flags['solr-url'] || flags.collection) throw new CliError('--solr-url and --collection need --backend solr');
+    return { kind };
+  }
+  if (kind !== 'solr') throw new CliError(`--backend must be embedded or solr (got "${kind}")`);
+  if (!solrUrl) throw new CliError('--backend solr needs --solr-url URL[,URL…] or a ZooKeeper host string (or SANAD_SOLR_URL)');
+  return { kind, solrUrl, collection: flags.collection ?? (env.SANAD_COLLECTION || undefined) ?? DEFAULT_COLLECTION };
+}
