@@ -359,6 +359,31 @@ function checkParams(k1: number, b: number): { k1: number; b: number } {
   return { k1, b };
 }
 
+/**
+ * Scores passages from their term frequencies exactly as `Bm25Index.search` does (same float32
+ * length norms, same summation order), for a backend that finds candidates elsewhere and must
+ * rank them identically. `tfs[i]` is the passage's count of the i-th distinct query term, in
+ * the order of first occurrence in the query; `qtf[i]` its count in the query; `df[i]` its
+ * document frequency (0: the term is not indexed and adds nothing).
+ */
+export function bm25Score(
+  p: { tfs: readonly number[]; length: number },
+  q: { qtf: readonly number[]; df: readonly number[]; n: number; avgLength: number; k1?: number; b?: number },
+): number {
+  const k1 = q.k1 ?? BM25_DEFAULTS.k1;
+  const b = q.b ?? BM25_DEFAULTS.b;
+  const norm = Math.fround(k1 * (1 - b + (b * p.length) / q.avgLength));
+  let acc = 0;
+  for (let i = 0; i < q.qtf.length; i++) {
+    const tf = p.tfs[i] ?? 0;
+    const df = q.df[i] ?? 0;
+    if (tf === 0 || df === 0) continue;
+    const w = (q.qtf[i] ?? 0) * idf(q.n, df) * (k1 + 1);
+    acc += (w * tf) / (tf + norm);
+  }
+  return acc;
+}
+
 function computeNorms(lengths: Uint32Array, k1: number, b: number): Float32Array {
   const n = lengths.length;
   let sum = 0;

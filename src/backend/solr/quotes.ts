@@ -1,0 +1,95 @@
+// Quote candidates from the gram fields (see grams.ts): which documents can hold a quote verbatim
+// or folded (every sampled gram of the spaceless folded quote is in the document's grams: a
+// necessary condition, so the list is a superset, as the interface asks), and which passages share
+// the most distinct grams with it (counted by the grams field's boolean similarity, then recounted
+// here so ties and the clause cap cannot change the order).
+import { sharedGrams, trigrams } from '../../quote/prepared.ts';
+import { foldText } from '../../text/normalize.ts';
+import { comparePassages, type QuoteCandidateQuery, type QuoteCandidates } from '../backend.ts';
+import type { SolrClient } from './client.ts';
+import { gramTerm, trigramsOf } from './grams.ts';
+import { PASSAGE_FIELDS, termQuery, termsQuery, toPassage, type PassageRecord } from './records.ts';
+
+/** Grams ANDed to find candidate documents: any subset keeps the superset, a few dozen suffice. */
+const DOCUMENT_GRAMS = 64;
+/** Under Solr's default maxBooleanClauses (1024). */
+const SIMILAR_GRAMS = 1000;
+const PAGE = 1000;
+
+export async function quoteCandidates(client: SolrClient, collection: string, query: QuoteCandidateQuery): Promise<QuoteCandidates> {
+  const [documents, similar] = await Promise.all([candidateDocuments(client, collection, query), similarPassages(client, collection, query)]);
+  return { documents, similar };
+}
+
+async function candidateDocuments(client: SolrClient, collection: string, query: QuoteCandidateQuery): Promise<string[]> {
+  const needle = foldText(query.quote).replace(/\s+/gu, '');
+  if (needle.length === 0) return [];
+  const fq = [termQuery('type', 'document')];
+  if (query.documents && query.documents.length > 0) fq.push(termsQuery('doc_id', query.documents));
+  if (needle.length >= 3) {
+    fq.push(`{!bool ${spread([...trigramsOf(needle)], DOCUMENT_GRAMS).map((_, i) => `filter=$g${i}`).join(' ')}}`);
+  } else {
+    // Shorter than a gram: some gram of the document starts or ends with it.
+    fq.push(`{!bool should=$g0 should=$g1}`);
+  }
+  const params: Record<string, string | number | string[]> = { q: '*:*', fq, fl: 'doc_id', sort: 'doc_id asc', rows: PAGE };
+  if (needle.length >= 3) {
+    spread([...trigramsOf(needle)], DOCUMENT_GRAMS).forEach((g, i) => {
+      params[`g${i}`] = termQuery('doc_grams', gramTerm(g));
+    });
+  } else {
+    const pad = '?'.repeat(3 - needle.length);
+    params.g0 = `doc_grams:${escapeWildcard(gramTerm(needle))}${pad}`;
+    params.g1 = `doc_grams:${pad}${escapeWildcard(gramTerm(needle))}`;
+  }
+  const ids: string[] = [];
+  let cursor = '*';
+  for (;;) {
+    const res = await client.request<{ response?: { docs?: Array<{ doc_id: string }> }; nextCursorMark?: string }>(`${collection}/select`, {
+      params: { ...params, sort: 'doc_id asc,id asc', cursorMark: cursor },
+    });
+    for (const d of res.response?.docs ?? []) ids.push(d.doc_id);
+    if (!res.nextCursorMark || res.nextCursorMark === cursor) break;
+    cursor = res.nextCursorMark;
+  }
+  return ids;
+}
+
+async function similarPassages(client: SolrClient, collection: string, query: QuoteCandidateQuery): Promise<QuoteCandidates['similar']> {
+  if (!(query.similar > 0)) return [];
+  const grams = trigrams(foldText(query.quote));
+  const fq = [termQuery('type', 'passage')];
+  if (query.documents && query.documents.length > 0) fq.push(termsQuery('doc_id', query.documents));
+  const params: Record<string, string | number | string[]> = { fq, fl: PASSAGE_FIELDS };
+  if (grams.size === 0) {
+    // No gram to rank by: the first passages in index order, as the embedded backend gives.
+    Object.assign(params, { q: '*:*', sort: 'doc_id asc,start asc', rows: query.similar });
+  } else {
+    const used = spread([...grams], SIMILAR_GRAMS);
+    used.forEach((g, i) => {
+      params[`g${i}`] = termQuery('grams', gramTerm(g));
+    });
+    Object.assign(params, { q: `{!bool ${used.map((_, i) => `should=$g${i}`).join(' ')}}`, sort: 'score desc,doc_id asc,start asc', rows: query.similar * 2 + 10 });
+  }
+  const res = await client.request<{ response?: { docs?: PassageRecord[] } }>(`${collection}/select`, { params });
+  return (res.response?.docs ?? [])
+    .map((doc) => {
+      const passage = toPassage(doc);
+      return { passage, shared: sharedGrams(foldText(passage.text), grams) };
+    })
+    .filter((c) => c.shared > 0 || grams.size === 0)
+    .sort((a, b) => b.shared - a.shared || comparePassages(a.passage, b.passage))
+    .slice(0, query.similar);
+}
+
+/** At most `n` items spread evenly over `items` (all of them when there are few). */
+function spread<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(items[Math.floor((i * items.length) / n)] as T);
+  return out;
+}
+
+function escapeWildcard(term: string): string {
+  return term.replace(/[\\+\-!():^[\]"{}~*?|&/\s]/gu, (c) => `\\${c}`);
+}
