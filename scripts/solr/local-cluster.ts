@@ -42,8 +42,9 @@ interface Event {
 export function ensureLauncherBuilt(log: (line: string) => void = (l) => console.error(l)): void {
   if (existsSync(CLASSPATH_FILE) && existsSync(CLASSES) && newestSource() <= statSync(CLASSPATH_FILE).mtimeMs) return;
   log('building the Solr launcher with Maven (the first build downloads about 125 MB into ~/.m2)…');
-  const mvn = spawnSync('mvn', ['-q', '-B', '-f', path.join(LAUNCHER_DIR, 'pom.xml'), 'package', '-DskipTests'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const mvn = spawnSync('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', path.join(LAUNCHER_DIR, 'pom.xml'), 'package', '-DskipTests'], {
+    // Maven's output goes to stderr: stdout may carry a protocol or JSON.
+    stdio: ['ignore', 2, 2],
   });
   if (mvn.error) throw new Error(`could not run Maven (mvn): ${mvn.error.message}; install Java 17 and Maven`);
   if (mvn.status !== 0) throw new Error(`the Solr launcher did not build (mvn exited ${mvn.status}); see the Maven output above`);

@@ -1,9 +1,25 @@
 // `sanad index`: build or incrementally update the index, then print what changed.
+import { openCollection } from '../backend/solr/open.ts';
+import { buildSolrIndex } from '../backend/solr/writer.ts';
 import { embedderForBuild } from '../embed/for-index.ts';
 import { unsupportedLine } from '../corpus/read.ts';
+import { embedderForSpace } from '../mcp/live-index.ts';
 import { buildIndex, LEXICAL_ON_REQUEST, type BuildSummary } from '../indexer/build-index.ts';
 import { formatSeconds } from '../util/progress.ts';
-import { EMBEDDER_HELP, EMBEDDER_OPTIONS, PATH_HELP, embedderFlags, PATH_OPTIONS, intFlag, parseFlags, requireCorpus, resolvePaths } from './cli-args.ts';
+import {
+  BACKEND_HELP,
+  BACKEND_OPTIONS,
+  EMBEDDER_HELP,
+  EMBEDDER_OPTIONS,
+  PATH_HELP,
+  embedderFlags,
+  PATH_OPTIONS,
+  intFlag,
+  parseFlags,
+  requireCorpus,
+  resolveBackend,
+  resolvePaths,
+} from './cli-args.ts';
 
 const HELP = `usage: sanad index [--corpus DIR] [--index DIR] [--model ID|PATH] [--lexical-only] [--max-mb N] [--json]
 
@@ -16,6 +32,12 @@ ${PATH_HELP}
   --max-mb N      skip files larger than N MB (SANAD_MAX_MB, default 20)
   --json          print the summary as JSON on stdout
 
+With --backend solr the corpus is indexed into the Solr collection instead (create it first with
+\`sanad solr init\`); the collection's own model is used unless model flags are given, and a
+different one is refused.
+
+${BACKEND_HELP}
+
 ${EMBEDDER_HELP}`;
 
 export const indexCommand = {
@@ -23,6 +45,7 @@ export const indexCommand = {
   async run(argv: string[]): Promise<number> {
     const { values } = parseFlags(argv, {
       ...PATH_OPTIONS,
+      ...BACKEND_OPTIONS,
       ...EMBEDDER_OPTIONS,
       'lexical-only': { type: 'boolean' },
       'max-mb': { type: 'string' },
@@ -36,22 +59,28 @@ export const indexCommand = {
     requireCorpus(paths.corpusDir);
     const maxMb = intFlag(values['max-mb'] ?? process.env.SANAD_MAX_MB, 'max-mb', 20, 1, 4096);
     const log = (line: string) => console.error(line);
-    const chosen = values['lexical-only'] ? null : embedderForBuild({ flags: embedderFlags(values), env: process.env, onLog: log });
-    console.error(`indexing ${paths.corpusDir} → ${paths.indexDir}`);
+    const backend = resolveBackend(values, process.env);
+    const choice = { flags: embedderFlags(values), env: process.env, onLog: log };
+    const solr = backend.kind === 'solr' ? await openCollection(backend.solrUrl, backend.collection, log) : null;
+    const chosen = values['lexical-only'] ? null : solr ? embedderForSpace(solr.manifest.embedding, choice) : embedderForBuild(choice);
+    console.error(`indexing ${paths.corpusDir} → ${solr ? solr.storage.location : paths.indexDir}`);
     try {
-      const summary = await buildIndex({
-        ...paths,
+      const common = {
+        corpusDir: paths.corpusDir,
         embedder: chosen?.embedder ?? null,
         ...(chosen?.baseUrl ? { baseUrl: chosen.baseUrl } : {}),
         maxBytes: maxMb * 1024 * 1024,
         log,
         progress: true,
-      });
+      };
+      const summary = solr
+        ? await buildSolrIndex({ ...common, client: solr.client, collection: solr.collection })
+        : await buildIndex({ ...common, indexDir: paths.indexDir });
       if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else console.error(formatSummary(summary));
       return 0;
     } finally {
-      await chosen?.embedder.close?.();
+      await chosen?.embedder?.close?.();
     }
   },
 };

@@ -6,7 +6,20 @@ import { z } from 'zod';
 import { openSearcher } from '../search/open-searcher.ts';
 import type { SearchOptions, Searcher } from '../search/searcher.ts';
 import type { SearchHit, SearchResponse } from '../types.ts';
-import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, PATH_HELP, PATH_OPTIONS, intFlag, parseFlags, resolvePaths } from './cli-args.ts';
+import {
+  BACKEND_HELP,
+  BACKEND_OPTIONS,
+  CliError,
+  EMBEDDER_HELP,
+  EMBEDDER_OPTIONS,
+  embedderFlags,
+  PATH_HELP,
+  PATH_OPTIONS,
+  intFlag,
+  parseFlags,
+  resolveBackend,
+  resolvePaths,
+} from './cli-args.ts';
 
 const HELP = `usage: sanad search "<query>" [--k N] [--mode hybrid|semantic|lexical] [--json]
        sanad search --queries FILE.jsonl --json [--k N] [--mode ...]
@@ -23,6 +36,8 @@ per query.
   --queries F    batch mode (JSON lines in, JSON lines out)
 ${PATH_HELP}
 
+${BACKEND_HELP}
+
 ${EMBEDDER_HELP}`;
 
 const ModeSchema = z.enum(['hybrid', 'semantic', 'lexical']);
@@ -33,6 +48,7 @@ export const searchCommand = {
   async run(argv: string[]): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
       ...PATH_OPTIONS,
+      ...BACKEND_OPTIONS,
       ...EMBEDDER_OPTIONS,
       k: { type: 'string' },
       mode: { type: 'string' },
@@ -51,7 +67,8 @@ export const searchCommand = {
     if (values.queries && query !== '') throw new CliError('give either a query or --queries, not both');
 
     const { indexDir } = resolvePaths(values, process.env);
-    const searcher = await openSearcher(indexDir, { flags: embedderFlags(values), env: process.env, onLog: (l) => console.error(l) });
+    const backend = resolveBackend(values, process.env);
+    const searcher = await openSearcher(indexDir, { flags: embedderFlags(values), env: process.env, onLog: (l) => console.error(l) }, backend);
     const opts: SearchOptions = { k, mode: mode.data };
     if (values.queries) return runBatch(searcher, values.queries, opts);
     const response = await searcher.search(query, opts);

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_BYTES } from '../corpus/read.ts';
 import { startHttpServer, parseListen, type RunningHttpServer } from '../mcp/http.ts';
-import { embedderForServe, LiveIndex } from '../mcp/live-index.ts';
+import { openCollection } from '../backend/solr/open.ts';
+import { embedderForServe, embedderForSpace, LiveIndex } from '../mcp/live-index.ts';
 import { createServer } from '../mcp/server.ts';
 import { BoundedStdioTransport } from '../mcp/stdio.ts';
 import { CURRENT_FILE } from '../store/files.ts';
@@ -13,7 +14,21 @@ import { createViewRoutes } from '../view/http-routes.ts';
 import { viewPageLoader } from '../view/page.ts';
 import { DEFAULT_DEBOUNCE_MS, watchCorpus, type CorpusWatcher } from '../mcp/watch.ts';
 import { packageVersion } from '../version.ts';
-import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, intFlag, missingCorpusMessage, parseFlags, PATH_HELP, PATH_OPTIONS, resolvePaths } from './cli-args.ts';
+import {
+  BACKEND_HELP,
+  BACKEND_OPTIONS,
+  CliError,
+  EMBEDDER_HELP,
+  EMBEDDER_OPTIONS,
+  embedderFlags,
+  intFlag,
+  missingCorpusMessage,
+  parseFlags,
+  PATH_HELP,
+  PATH_OPTIONS,
+  resolveBackend,
+  resolvePaths,
+} from './cli-args.ts';
 
 const HELP = `usage: sanad serve [--corpus DIR] [--index DIR] [--http [HOST:]PORT] [--allowed-host H]...
                    [--watch] [--debounce MS] [--lexical-only] [embedding options]
@@ -38,6 +53,8 @@ ${PATH_HELP}
   --lexical-only      serve and rebuild without a model (BM25 only)
   --max-mb N          skip corpus files larger than N MB when rebuilding (SANAD_MAX_MB, default 20)
 
+${BACKEND_HELP}
+
 ${EMBEDDER_HELP}`;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -47,6 +64,7 @@ export const serveCommand = {
   async run(argv: string[]): Promise<number> {
     const { values } = parseFlags(argv, {
       ...PATH_OPTIONS,
+      ...BACKEND_OPTIONS,
       ...EMBEDDER_OPTIONS,
       http: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
@@ -61,7 +79,8 @@ export const serveCommand = {
       return 0;
     }
     const paths = resolvePaths(values, process.env);
-    if (!existsSync(paths.corpusDir)) {
+    const backend = resolveBackend(values, process.env);
+    if (backend.kind === 'embedded' && !existsSync(paths.corpusDir)) {
       // An index built elsewhere can still be served; without either there is nothing to answer from.
       if (!existsSync(path.join(paths.indexDir, CURRENT_FILE))) throw new CliError(missingCorpusMessage(paths.corpusDir));
       console.error(`warning: ${missingCorpusMessage(paths.corpusDir)}; serving the index at ${paths.indexDir} as it is`);
@@ -90,9 +109,16 @@ export const serveCommand = {
     }
 
     const choice = { flags: embedderFlags(values), env: process.env, onLog: log };
-    const { embedder, baseUrl } = await embedderForServe(paths.indexDir, choice, values['lexical-only'] === true);
+    const lexicalOnly = values['lexical-only'] === true;
+    const solr = backend.kind === 'solr' ? await openCollection(backend.solrUrl, backend.collection, log) : null;
+    const { embedder, baseUrl } = solr
+      ? lexicalOnly
+        ? { embedder: null }
+        : embedderForSpace(solr.manifest.embedding, choice)
+      : await embedderForServe(paths.indexDir, choice, lexicalOnly);
     const live = await LiveIndex.open({
       ...paths,
+      ...(solr ? { storage: solr.storage } : {}),
       embedder,
       ...(baseUrl ? { baseUrl } : {}),
       maxBytes: maxMb * 1024 * 1024,
@@ -103,7 +129,7 @@ export const serveCommand = {
     const viewPage = viewPageLoader();
     const makeServer = () => createServer({ index: live, name: 'sanad', version, log, viewPage });
     const status = live.status();
-    log(`sanad ${version}: ${status.documents} documents, ${status.passages} passages (index ${status.version}, ${paths.indexDir})`);
+    log(`sanad ${version}: ${status.documents} documents, ${status.passages} passages (index ${status.version}, ${solr ? solr.storage.location : paths.indexDir})`);
 
     let http: RunningHttpServer | null = null;
     let closeStdio: (() => Promise<void>) | null = null;

@@ -14,14 +14,15 @@ import { corpusChanges, hasChanges, type CorpusChanges, type FileStamp, type Ind
 import { PostingsCache } from '../backend/embedded/lexical.ts';
 import { embeddedSnapshot, loadedIndexOf } from '../backend/embedded/open.ts';
 import type { IndexSnapshot } from '../backend/snapshot.ts';
+import type { IndexStorage } from '../backend/storage.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../embed/for-index.ts';
-import { buildIndex, type BuildOptions, type BuildSummary } from '../indexer/build-index.ts';
+import { buildIndex, type BuildOptions, type BuildProgress, type BuildSummary } from '../indexer/build-index.ts';
 import { mergeSoon } from '../indexer/merge.ts';
 import { Searcher, type SearchOptions } from '../search/searcher.ts';
 import { IndexMissingError, loadIndex, readCurrentManifest, releaseIndex, type LoadedIndex } from '../store/index-store.ts';
 import { IndexLockedError, waitForLockRelease } from '../store/lock.ts';
-import { describeSpace, IndexFormatError, IndexVersionError, spaceMismatch } from '../store/manifest.ts';
+import { describeSpace, IndexFormatError, IndexVersionError, spaceMismatch, type EmbeddingSpace } from '../store/manifest.ts';
 import type { SearchResponse } from '../types.ts';
 import { BuildTracker, viewBuild, type BuildRecord, type BuildTrigger, type BuildView, type IndexListener } from './builds.ts';
 import type { IndexHandle, IndexStatus, ModelState } from './index-handle.ts';
@@ -46,6 +47,8 @@ export interface LiveIndexOptions {
   progress?: boolean;
   /** The build step; replaceable so tests can count and pace builds. */
   build?: (opts: BuildOptions) => Promise<BuildSummary>;
+  /** An index kept elsewhere than the embedded folder (a Solr collection); `indexDir` is then unused. */
+  storage?: IndexStorage;
 }
 
 export const DEFAULT_MODEL_WAIT_MS = 20_000;
@@ -138,6 +141,11 @@ export class LiveIndex implements IndexHandle {
    */
   static async open(opts: LiveIndexOptions): Promise<LiveIndex> {
     const log = opts.log ?? ((line: string) => console.error(line));
+    if (opts.storage) {
+      const snapshot = await opts.storage.open();
+      if (snapshot.info().counts.documents === 0) log(`${opts.storage.location} holds no documents yet; call reindex (or run \`sanad index\`) to index ${opts.corpusDir}`);
+      return new LiveIndex(opts, snapshot);
+    }
     let loaded: LoadedIndex;
     try {
       loaded = await loadIndex(opts.indexDir);
@@ -280,7 +288,7 @@ export class LiveIndex implements IndexHandle {
     const info = this.searcher.snapshot.info();
     const unavailable = this.semanticUnavailable(info);
     return {
-      indexDir: this.opts.indexDir,
+      indexDir: this.opts.storage?.location ?? this.opts.indexDir,
       corpusDir: this.opts.corpusDir,
       version: info.version,
       mode: unavailable === null ? 'hybrid' : 'lexical',
@@ -344,21 +352,7 @@ export class LiveIndex implements IndexHandle {
     this.builds.start(record);
     const { embedder } = this.opts;
     try {
-      const summary = await this.build({
-        corpusDir: this.opts.corpusDir,
-        indexDir: this.opts.indexDir,
-        embedder,
-        ...(embedder ? {} : { lexicalReason: SERVE_LEXICAL_REASON }),
-        ...(this.opts.baseUrl ? { baseUrl: this.opts.baseUrl } : {}),
-        ...(this.opts.maxBytes !== undefined ? { maxBytes: this.opts.maxBytes } : {}),
-        log: this.log,
-        progress: this.opts.progress ?? false,
-        onProgress: (p) => this.builds.progress(record, p),
-        // The snapshot in memory is the previous version: no need to read it from disk again.
-        ...(previousOf(this.searcher.snapshot)),
-        // Merges run in the background here, so a reindex returns as soon as it has published.
-        merge: false,
-      });
+      const summary = await this.buildStep(record);
       // The build loaded the model itself (probing its dimension) or found it unusable.
       if (embedder && summary.semanticUnavailable === undefined && summary.mode === 'hybrid') this.markModelReady();
       else if (embedder && summary.semanticUnavailable !== undefined && this.modelState !== 'ready') {
@@ -369,8 +363,12 @@ export class LiveIndex implements IndexHandle {
       const published = summary.rebuilt || summary.version !== current.version || Boolean(current.fallbackReason);
       if (published) {
         this.builds.progress(record, { stage: 'loading', done: 0, total: 1 });
-        await this.reload();
-        this.scheduleMerge();
+        if (this.opts.storage) {
+          this.swap(await this.opts.storage.open());
+        } else {
+          await this.reload();
+          this.scheduleMerge();
+        }
       } else {
         this.refreshSearcher();
       }
@@ -384,7 +382,9 @@ export class LiveIndex implements IndexHandle {
       this.lastReindexError =
         err instanceof IndexLockedError
           ? `reindex postponed: ${err.message}; searches keep answering from version ${version}, and this server rebuilds and reloads once that build ends`
-          : `reindex failed: ${errorText(err)}; searches keep answering from version ${version}`;
+          : this.opts.storage?.isLocked(err)
+            ? `reindex skipped: ${errorText(err)}; searches keep answering from version ${version}`
+            : `reindex failed: ${errorText(err)}; searches keep answering from version ${version}`;
       this.log(this.lastReindexError);
       this.builds.fail(record, this.lastReindexError);
       if (err instanceof IndexLockedError) this.retryAfterLock();
@@ -459,6 +459,30 @@ export class LiveIndex implements IndexHandle {
         this.merging = null;
       }
     })();
+  }
+
+  /** One incremental build into wherever the index lives. */
+  private buildStep(record: BuildRecord): Promise<BuildSummary> {
+    const embedder = this.opts.embedder;
+    const common = {
+      corpusDir: this.opts.corpusDir,
+      embedder,
+      ...(this.opts.baseUrl ? { baseUrl: this.opts.baseUrl } : {}),
+      ...(this.opts.maxBytes !== undefined ? { maxBytes: this.opts.maxBytes } : {}),
+      log: this.log,
+      progress: this.opts.progress ?? false,
+      onProgress: (p: BuildProgress) => this.builds.progress(record, p),
+    };
+    if (this.opts.storage) return this.opts.storage.build(common);
+    return this.build({
+      ...common,
+      ...(embedder ? {} : { lexicalReason: SERVE_LEXICAL_REASON }),
+      indexDir: this.opts.indexDir,
+      // The snapshot in memory is the previous version: no need to read it from disk again.
+      ...previousOf(this.searcher.snapshot),
+      // Merges run in the background here, so a reindex returns as soon as it has published.
+      merge: false,
+    });
   }
 
   /** Serves a new snapshot from now on; the old one is freed once its last request ends. */
@@ -539,7 +563,11 @@ export async function embedderForServe(
   if (lexicalOnly) return { embedder: null };
   // A damaged manifest is handled when the index is opened; here it just means "no known space".
   const current = await readCurrentManifest(indexDir).catch(() => null);
-  const space = current?.manifest.embedding ?? null;
+  return embedderForSpace(current?.manifest.embedding ?? null, choice);
+}
+
+/** The embedder for an index whose vectors live in `space` (the configured one when it has none). */
+export function embedderForSpace(space: EmbeddingSpace | null, choice: EmbedderChoice): { embedder: Embedder | null; baseUrl?: string } {
   if (!space) return embedderForBuild(choice);
   const embedder = embedderForSearch(space, choice);
   return embedder ? { embedder, ...(space.baseUrl ? { baseUrl: space.baseUrl } : {}) } : { embedder: null };

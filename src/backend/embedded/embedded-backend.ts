@@ -15,6 +15,7 @@ import type {
   SearchBackend,
   TermStats,
 } from '../backend.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { compileFilter } from '../filter.ts';
 import { IdSuggester } from '../suggest.ts';
 import { PostingsCache, SegmentedLexicon } from './lexical.ts';
@@ -203,20 +204,4 @@ export class EmbeddedBackend implements SearchBackend {
   private scored(hits: readonly SegmentHit[]): ScoredPassage[] {
     return hits.map((h) => ({ passage: this.passageAt(h), score: h.score }));
   }
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(JSON.stringify({ after: id }), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { after?: unknown }).after === 'string') {
-      return (parsed as { after: string }).after;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new RangeError('invalid cursor: pass back the nextCursor of the previous page unchanged');
 }

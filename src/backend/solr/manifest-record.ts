@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SEGMENTER_VERSION } from '../../corpus/segment.ts';
 import { ManifestSchema, type EmbeddingSpace } from '../../store/manifest.ts';
 import { NORMALIZER_VERSION } from '../../text/normalize.ts';
-import type { SolrClient } from './client.ts';
+import { SolrError, type SolrClient } from './client.ts';
 
 export const SOLR_FORMAT = 'sanad-solr';
 export const SOLR_FORMAT_VERSION = 1;
@@ -53,9 +53,16 @@ export function versionName(iso: string): string {
 
 /** The committed manifest of `collection`, or null when it has none (not a sanad collection). */
 export async function readManifest(client: SolrClient, collection: string): Promise<SolrManifest | null> {
-  const res = await client.request<{ response?: { docs?: Array<{ manifest?: string }> } }>(`${collection}/select`, {
-    params: { q: `{!term f=id}${MANIFEST_ID}`, fl: 'manifest', rows: 1 },
-  });
+  const res = await client
+    .request<{ response?: { docs?: Array<{ manifest?: string }> } }>(`${collection}/select`, {
+      params: { q: `{!term f=id}${MANIFEST_ID}`, fl: 'manifest', rows: 1 },
+    })
+    .catch((err: unknown) => {
+      if (err instanceof SolrError && err.status === 404) {
+        throw new SolrFormatError(`collection "${collection}" does not exist on ${client.describe()}; create it with \`sanad solr init --collection ${collection}\``);
+      }
+      throw err;
+    });
   const raw = res.response?.docs?.[0]?.manifest;
   if (raw === undefined) return null;
   return parseSolrManifest(raw, collection);

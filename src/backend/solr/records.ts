@@ -107,7 +107,7 @@ export function termQuery(field: string, value: string): string {
 /** Solr terms query (OR) over values of a string field. */
 export function termsQuery(field: string, values: readonly string[]): string {
   // The terms parser splits on a separator; U+001F never occurs in ids, languages or dates.
-  return `{!terms f=${field} separator=\u001f v=${localParam(values.join('\u001f'))}}`;
+  return `{!terms f=${field} separator='\u001f' v=${localParam(values.join('\u001f'))}}`;
 }
 
 /** A value inside local params: single-quoted, with quotes and backslashes escaped. */

@@ -14,16 +14,14 @@ import {
   type ScoredPassage,
   type SearchBackend,
   type TermStats,
-  type VectorStats,
 } from '../backend.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { closestIds } from '../suggest.ts';
+import { IdSuggester } from '../suggest.ts';
 import type { SolrClient } from './client.ts';
 import { collectionCounts, lexicalSearch, termStats, type CollectionCounts } from './lexical.ts';
 import { readManifest, type SolrManifest } from './manifest-record.ts';
 import { quoteCandidates } from './quotes.ts';
 import { DOCUMENT_ID_PREFIX, filterQueries, PASSAGE_FIELDS, termQuery, termsQuery, toDocument, toPassage, type PassageRecord } from './records.ts';
-import { readVectorStats } from './vector-stats.ts';
 
 /** Document metadata kept per snapshot (search hits need it on every query); bounded. */
 const DOCUMENT_CACHE_LIMIT = 50_000;
@@ -34,8 +32,7 @@ interface Docs<T> {
 
 export class SolrBackend implements SearchBackend {
   private readonly documentsCache = new Map<string, DocumentMeta | null>();
-  private allIds: Promise<string[]> | null = null;
-  private stats: Promise<VectorStats | null> | null = null;
+  private suggester: Promise<IdSuggester> | null = null;
 
   private constructor(
     readonly client: SolrClient,
@@ -92,11 +89,6 @@ export class SolrBackend implements SearchBackend {
     return (res.response?.docs ?? [])
       .map((doc) => ({ passage: toPassage(doc), score: 2 * doc.score - 1 }))
       .sort((a, b) => b.score - a.score || comparePassages(a.passage, b.passage));
-  }
-
-  vectorStats(): Promise<VectorStats | null> {
-    this.stats ??= this.manifest.embedding ? readVectorStats(this.client, this.collection, this.manifest.embedding.dimension) : Promise.resolve(null);
-    return this.stats;
   }
 
   async document(id: string): Promise<DocumentMeta | undefined> {
@@ -160,8 +152,9 @@ export class SolrBackend implements SearchBackend {
   }
 
   async suggestIds(id: string, limit: number): Promise<string[]> {
-    this.allIds ??= this.loadIds();
-    return closestIds(await this.allIds, id, limit);
+    // Built once per snapshot from every document id, as the embedded backend does.
+    this.suggester ??= this.loadIds().then((ids) => new IdSuggester(ids));
+    return (await this.suggester).similar(id, limit);
   }
 
   quoteCandidates(query: QuoteCandidateQuery): Promise<QuoteCandidates> {
@@ -170,7 +163,7 @@ export class SolrBackend implements SearchBackend {
 
   async close(): Promise<void> {
     this.documentsCache.clear();
-    this.allIds = null;
+    this.suggester = null;
   }
 
   /** Every document id, read once per snapshot with a cursor (for "did you mean"). */

@@ -5,19 +5,17 @@
 // statistics are written last, in the same commit. Until that commit searches see the previous
 // version; a build that dies midway is redone whole by the next one (its diff is still against
 // the committed manifest), so repeating a build is always safe.
-import { createHash } from 'node:crypto';
 import { ingestCorpus } from '../../corpus/ingest.ts';
 import { SEGMENTER_VERSION } from '../../corpus/segment.ts';
 import type { Embedder } from '../../embed/embedder.ts';
-import { diffFiles, probeSpace, type BuildSummary } from '../../indexer/build-index.ts';
+import { diffFiles, hashText, probeSpace, type BuildSummary } from '../../indexer/build-index.ts';
 import { NORMALIZER_VERSION } from '../../text/normalize.ts';
-import type { IngestedDocument, Lang, StoredPassage } from '../../types.ts';
+import type { DocumentMeta, Lang, StoredPassage } from '../../types.ts';
 import { createProgress } from '../../util/progress.ts';
 import { assertSameSpace, CollectionMismatchError } from './admin.ts';
 import type { SolrClient } from './client.ts';
 import { readManifest, versionName, writeManifest, type SolrManifest } from './manifest-record.ts';
 import { documentRecord, passageRecord, termQuery, termsQuery } from './records.ts';
-import { accumulate, emptyStats, readVectorStats, statsRecord } from './vector-stats.ts';
 import { acquireCollectionLock } from './writer-lock.ts';
 
 export interface SolrBuildOptions {
@@ -49,7 +47,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
       );
     }
     refuseOtherVersions(collection, previous);
-    const probed = await probeSpace({ embedder: opts.embedder, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}) }, log);
+    const probed = await probeSpace({ embedder: opts.embedder, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}) }, null, log);
     if (previous.embedding && !probed.space) {
       throw new CollectionMismatchError(
         `collection "${collection}" holds vectors of ${previous.embedding.model}, but no embedding model could be loaded (${probed.unavailable ?? 'none given'}); ` +
@@ -59,7 +57,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
     assertSameSpace(collection, previous, probed.space);
     const space = previous.embedding ? probed.space : null;
 
-    const { documents, skipped } = await ingestCorpus(opts.corpusDir, {
+    const { documents, skipped, unsupported } = await ingestCorpus(opts.corpusDir, {
       ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
       onWarn: (s) => log(`skipped: ${s.reason}`),
     });
@@ -71,6 +69,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
       removed: diff.removed,
       unchanged: diff.unchanged,
       skipped,
+      unsupported,
       documents: documents.length,
       passages: passageCount,
       mode: space ? ('hybrid' as const) : ('lexical' as const),
@@ -85,7 +84,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
     const incoming = documents.filter((d) => diff.added.includes(d.meta.id) || diff.changed.includes(d.meta.id));
     const withHashes = incoming.map((d) => ({ ...d, passages: d.passages.map((p) => ({ ...p, hash: hashText(p.text) })) }));
 
-    // Vectors: of the passages about to be replaced (for reuse and to subtract from the statistics),
+    // Vectors: of the passages about to be replaced (for reuse),
     // then of any other passage sharing a new passage's text.
     const old = space ? await vectorsOfDocuments(client, collection, replaced) : [];
     const byHash = new Map<string, Float32Array>(old.map((o) => [o.hash, o.vector]));
@@ -110,12 +109,6 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
       reused = withHashes.reduce((n, d) => n + d.passages.length, 0) - embedded;
     }
 
-    const stats = space ? await readVectorStats(client, collection, space.dimension) : null;
-    if (stats && space) {
-      for (const o of old) accumulate(stats, o.lang, o.vector, -1);
-      for (const d of withHashes) for (const p of d.passages) accumulate(stats, p.lang, vectorOf(byHash, p.hash), 1);
-    }
-
     if (replaced.length > 0) {
       for (const ids of chunks(replaced, LOOKUP_BATCH)) {
         await client.request(`${collection}/update`, { json: { delete: { query: termsQuery('doc_id', ids) } } });
@@ -133,7 +126,6 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
       skipped,
       buildMs: Math.round(performance.now() - started),
     };
-    if (stats) await client.request(`${collection}/update`, { json: [statsRecord(stats)] });
     await writeManifest(client, collection, manifest, false);
     await client.request(`${collection}/update`, { params: { commit: true, waitSearcher: true }, json: {}, timeoutMs: 120_000 });
     return { ...base, version: manifest.version, rebuilt: true, embedded, reused, ms: performance.now() - started };
@@ -154,7 +146,7 @@ function refuseOtherVersions(collection: string, m: SolrManifest): void {
 
 async function addDocuments(
   opts: SolrBuildOptions,
-  docs: ReadonlyArray<IngestedDocument & { passages: StoredPassage[] }>,
+  docs: ReadonlyArray<{ meta: DocumentMeta; passages: StoredPassage[] }>,
   vectors: Map<string, Float32Array> | null,
 ): Promise<void> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
@@ -226,8 +218,4 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
