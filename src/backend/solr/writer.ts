@@ -106,7 +106,8 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
         });
       }
       embedded = missing.size;
-      reused = withHashes.reduce((n, d) => n + d.passages.length, 0) - embedded;
+      // As the embedded index counts it: every passage whose vector was not computed now.
+      reused = passageCount - embedded;
     }
 
     if (replaced.length > 0) {
