@@ -3,7 +3,7 @@
 // SIGKILL a node and start it again. Everything it starts ends with it: the launcher's children
 // exit when their stdin pipe closes.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,12 +42,19 @@ interface Event {
 export function ensureLauncherBuilt(log: (line: string) => void = (l) => console.error(l)): void {
   if (existsSync(CLASSPATH_FILE) && existsSync(CLASSES) && newestSource() <= statSync(CLASSPATH_FILE).mtimeMs) return;
   log('building the Solr launcher with Maven (the first build downloads about 125 MB into ~/.m2)…');
+  // Maven's output is kept and shown only when the build fails: stdout may carry a protocol.
   const mvn = spawnSync('mvn', ['-q', '-B', '-Dstyle.color=never', '-f', path.join(LAUNCHER_DIR, 'pom.xml'), 'package', '-DskipTests'], {
-    // Maven's output goes to stderr: stdout may carry a protocol or JSON.
-    stdio: ['ignore', 2, 2],
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
   });
   if (mvn.error) throw new Error(`could not run Maven (mvn): ${mvn.error.message}; install Java 17 and Maven`);
-  if (mvn.status !== 0) throw new Error(`the Solr launcher did not build (mvn exited ${mvn.status}); see the Maven output above`);
+  if (mvn.status !== 0) {
+    throw new Error(`the Solr launcher did not build (mvn exited ${mvn.status}):\n${`${mvn.stdout}${mvn.stderr}`.slice(-4000)}`);
+  }
+  // The classpath file is only rewritten when it changes; its time marks this build as current.
+  const now = new Date();
+  utimesSync(CLASSPATH_FILE, now, now);
 }
 
 function newestSource(): number {
