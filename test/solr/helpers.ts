@@ -62,7 +62,7 @@ export async function serveSolr(
   embedder: Embedder = createFakeEmbedder(),
 ): Promise<Served> {
   const { dir, root } = await copyCorpus(corpus);
-  const { space } = await probeSpace({ embedder }, () => {});
+  const { space } = await probeSpace({ embedder }, null, () => {});
   if (!space) throw new Error('the test embedder has no space');
   await initCollection(client, { collection, shards: 2, replicas: 2, space });
   const served = await serve({ corpusDir: dir, indexDir: path.join(root, 'unused'), embedder, storage: solrStorage(client, collection) }, root);

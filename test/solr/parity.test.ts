@@ -209,7 +209,7 @@ describe('reindex', () => {
 describe('refusals', () => {
   it('a collection made for another embedding space is refused by init and by indexing', async () => {
     const other = createFakeEmbedder({ dimension: 48 });
-    const { space } = await probeSpace({ embedder: other }, () => {});
+    const { space } = await probeSpace({ embedder: other }, null, () => {});
     assert.ok(space);
     await assert.rejects(initCollection(client, { collection: 'parity', shards: 2, replicas: 2, space }), (err: unknown) => {
       assert.ok(err instanceof CollectionMismatchError);
