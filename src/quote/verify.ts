@@ -113,7 +113,7 @@ export const MIN_FUZZY_PART_CHARS = 12;
 const DEFAULT_MAX_MATCHES = 10;
 const DEFAULT_MAX_CANDIDATES = 8;
 
-export async function verifyQuote(lookup: QuoteLookup, quote: string, opts: VerifyOptions = {}): Promise<QuoteVerdict> {
+export async function verifyQuote(source: QuoteLookup, quote: string, opts: VerifyOptions = {}): Promise<QuoteVerdict> {
   const checked = cleanQuote(quote);
   if (checked.length === 0) {
     throw new RangeError('the quote is empty once quotation marks and ellipses are removed; send the words to check');
@@ -123,6 +123,13 @@ export async function verifyQuote(lookup: QuoteLookup, quote: string, opts: Veri
     maxMatches: opts.maxMatches ?? DEFAULT_MAX_MATCHES,
     maxCandidates: opts.maxCandidates ?? DEFAULT_MAX_CANDIDATES,
     budget: opts.budget ?? UNLIMITED,
+  };
+  // Time spent waiting for a remote backend is not work done on this thread.
+  const budget = settings.budget;
+  const lookup: QuoteLookup = {
+    passages: (ids) => budget.waiting(source.passages(ids)),
+    passagesOf: (docId) => budget.waiting(source.passagesOf(docId)),
+    quoteCandidates: (query) => budget.waiting(source.quoteCandidates(query)),
   };
   const pieces = splitQuote(checked);
   const maxParts = opts.maxParts ?? MAX_QUOTE_PARTS;

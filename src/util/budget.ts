@@ -20,6 +20,11 @@ export interface WorkBudget {
   readonly spent: number;
   /** Lets other work run (one event-loop turn) if this request has held the thread for `SLICE_MS`. */
   pause(): Promise<void>;
+  /**
+   * Awaits I/O (a remote backend's answer) without counting its time against the deadline: the
+   * budget bounds the work a request does on this thread, and a request waiting holds no thread.
+   */
+  waiting<T>(io: Promise<T>): Promise<T>;
 }
 
 /** Longest stretch a request keeps the event loop before `pause` yields it. */
@@ -43,7 +48,7 @@ const CLOCK_EVERY = 20_000;
 
 export function workBudget(opts: BudgetOptions): WorkBudget {
   const maxUnits = opts.units ?? Infinity;
-  const deadline = opts.ms === undefined ? Infinity : performance.now() + opts.ms;
+  let deadline = opts.ms === undefined ? Infinity : performance.now() + opts.ms;
   let spent = 0;
   let nextClock = CLOCK_EVERY;
   let sliceStart = performance.now();
@@ -65,6 +70,16 @@ export function workBudget(opts: BudgetOptions): WorkBudget {
     get spent() {
       return spent;
     },
+    async waiting<T>(io: Promise<T>): Promise<T> {
+      const started = performance.now();
+      try {
+        return await io;
+      } finally {
+        const waited = performance.now() - started;
+        deadline += waited;
+        sliceStart += waited;
+      }
+    },
   };
 }
 
@@ -75,4 +90,5 @@ export const UNLIMITED: WorkBudget = {
     return 0;
   },
   pause: () => Promise.resolve(),
+  waiting: (io) => io,
 };
