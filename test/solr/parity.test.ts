@@ -218,4 +218,17 @@ describe('refusals', () => {
     });
     await assert.rejects(buildSolrIndex({ client, collection: 'parity', corpusDir: solr.corpusDir, embedder: other }), CollectionMismatchError);
   });
+
+  it('a collection created by hand from the configset is taken over by init when its dimension fits, refused otherwise', async () => {
+    await client.request('admin/collections', {
+      params: { action: 'CREATE', name: 'byhand', 'collection.configName': 'sanad', numShards: 1, replicationFactor: 1, 'property.sanad.vector.dimension': 48, waitForFinalState: true },
+    });
+    const { space: wrong } = await probeSpace({ embedder: createFakeEmbedder() }, null, () => {});
+    const { space: right } = await probeSpace({ embedder: createFakeEmbedder({ dimension: 48 }) }, null, () => {});
+    assert.ok(wrong && right);
+    await assert.rejects(initCollection(client, { collection: 'byhand', shards: 1, replicas: 1, space: wrong }), /dimension 48 but/);
+    const adopted = await initCollection(client, { collection: 'byhand', shards: 1, replicas: 1, space: right });
+    assert.equal(adopted.created, false);
+    assert.equal(adopted.manifest.embedding?.dimension, 48);
+  });
 });

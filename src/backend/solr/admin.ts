@@ -49,13 +49,8 @@ export async function initCollection(client: SolrClient, opts: InitOptions): Pro
   checkName(configName, 'configset');
   const existing = await listCollections(client);
   if (existing.includes(opts.collection)) {
-    const manifest = await readManifest(client, opts.collection);
-    if (!manifest) {
-      throw new CollectionMismatchError(
-        `collection "${opts.collection}" exists but holds no sanad manifest; it is not a sanad collection (or its creation was interrupted). ` +
-          'Pick another --collection name, or delete it first (Collections API action=DELETE)',
-      );
-    }
+    let manifest = await readManifest(client, opts.collection);
+    if (!manifest) manifest = await adoptCollection(client, opts.collection, opts.space, log);
     assertSameSpace(opts.collection, manifest, opts.space);
     const shape = await collectionShape(client, opts.collection);
     log(`collection "${opts.collection}" already exists for ${describeSpace(opts.space)}; left unchanged`);
@@ -83,6 +78,34 @@ export async function initCollection(client: SolrClient, opts: InitOptions): Pro
   const manifest = emptyManifest(opts.space);
   await writeManifest(client, opts.collection, manifest);
   return { collection: opts.collection, created: true, configName, shards: opts.shards, replicas: opts.replicas, manifest };
+}
+
+/**
+ * A collection created by hand from sanad's configset (or whose `init` was interrupted before the
+ * manifest was written): takes it over when its vector field fits the model and it holds nothing.
+ */
+async function adoptCollection(client: SolrClient, collection: string, space: EmbeddingSpace, log: (line: string) => void): Promise<SolrManifest> {
+  const notOurs = (why: string) =>
+    new CollectionMismatchError(
+      `collection "${collection}" exists but is not a sanad collection (${why}). Pick another --collection name, or create it from solr/configset`,
+    );
+  const type = await client
+    .request<{ fieldType?: { vectorDimension?: number | string } }>(`${collection}/schema/fieldtypes/sanad_vector`, { method: 'GET' })
+    .catch(() => null);
+  const dimension = Number(type?.fieldType?.vectorDimension);
+  if (!type?.fieldType) throw notOurs('its schema has no sanad_vector field type');
+  if (dimension !== space.dimension) {
+    throw new CollectionMismatchError(
+      `collection "${collection}" has vectors of dimension ${dimension} but ${describeSpace(space)} has ${space.dimension}; ` +
+        'create it with the property sanad.vector.dimension=' + String(space.dimension) + ', or let `sanad solr init` create a new one',
+    );
+  }
+  const count = await client.request<{ response?: { numFound?: number } }>(`${collection}/select`, { params: { q: '*:*', rows: 0 } });
+  if ((count.response?.numFound ?? 0) > 0) throw notOurs('it holds records but no sanad manifest');
+  log(`collection "${collection}" uses sanad's configset; recording ${describeSpace(space)} in it`);
+  const manifest = emptyManifest(space);
+  await writeManifest(client, collection, manifest);
+  return manifest;
 }
 
 /** Refuses writing or searching `collection` with vectors of another space. */
