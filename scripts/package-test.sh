@@ -13,7 +13,7 @@ echo "package test: packing"
 npm pack --silent --pack-destination "$work" > "$work/tarball-name"
 tarball="$work/$(tail -n 1 "$work/tarball-name")"
 listing="$(tar tzf "$tarball")"
-for want in package/bin/sanad.js package/dist/bin.js package/dist/cli.js package/server.json package/corpus/000_a89eda4c32949ba3.txt package/assets/view/view.html; do
+for want in package/bin/sanad.js package/dist/bin.js package/dist/cli.js package/server.json package/corpus/000_a89eda4c32949ba3.txt package/assets/view/view.html package/solr/configset/conf/schema.xml package/solr/configset/conf/solrconfig.xml; do
   grep -qx "$want" <<<"$listing" || { echo "package test: $want is missing from the tarball" >&2; exit 1; }
 done
 if grep -E '^package/(src|test|bench|scripts|eval|index)/|\.ts$' <<<"$listing"; then
