@@ -8,7 +8,7 @@
 import { ingestCorpus } from '../../corpus/ingest.ts';
 import { SEGMENTER_VERSION } from '../../corpus/segment.ts';
 import type { Embedder } from '../../embed/embedder.ts';
-import { diffFiles, hashText, probeSpace, type BuildSummary } from '../../indexer/build-index.ts';
+import { diffFiles, hashText, probeSpace, type BuildProgress, type BuildSummary } from '../../indexer/build-index.ts';
 import { NORMALIZER_VERSION } from '../../text/normalize.ts';
 import type { DocumentMeta, Lang, StoredPassage } from '../../types.ts';
 import { createProgress } from '../../util/progress.ts';
@@ -29,6 +29,8 @@ export interface SolrBuildOptions {
   progress?: boolean;
   /** Passage records per update request. */
   batchSize?: number;
+  /** Stages and counts, as the embedded build reports them. */
+  onProgress?: (p: BuildProgress) => void;
 }
 
 const DEFAULT_BATCH = 500;
@@ -57,8 +59,10 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
     assertSameSpace(collection, previous, probed.space);
     const space = previous.embedding ? probed.space : null;
 
+    const report = opts.onProgress ?? (() => {});
     const { documents, skipped, unsupported } = await ingestCorpus(opts.corpusDir, {
       ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+      onProgress: (done, total) => report({ stage: 'reading', done, total }),
       onWarn: (s) => log(`skipped: ${s.reason}`),
     });
     const diff = diffFiles(previous.files, documents.map((d) => d.meta));
@@ -97,7 +101,11 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
       for (const d of withHashes) for (const p of d.passages) if (!byHash.has(p.hash)) missing.set(p.hash, p.text);
       if (missing.size > 0) {
         const progress = opts.progress ? createProgress('passages embedded', missing.size) : null;
-        const vectors = await opts.embedder.embedPassages([...missing.values()], (p) => progress?.update(p.done));
+        report({ stage: 'embedding', done: 0, total: missing.size });
+        const vectors = await opts.embedder.embedPassages([...missing.values()], (p) => {
+          progress?.update(p.done);
+          report({ stage: 'embedding', done: p.done, total: missing.size });
+        });
         progress?.finish();
         [...missing.keys()].forEach((hash, i) => {
           const v = vectors[i];
@@ -110,6 +118,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
       reused = passageCount - embedded;
     }
 
+    report({ stage: 'indexing', done: 0, total: 1 });
     if (replaced.length > 0) {
       for (const ids of chunks(replaced, LOOKUP_BATCH)) {
         await client.request(`${collection}/update`, { json: { delete: { query: termsQuery('doc_id', ids) } } });
@@ -127,6 +136,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
       skipped,
       buildMs: Math.round(performance.now() - started),
     };
+    report({ stage: 'publishing', done: 0, total: 1 });
     await writeManifest(client, collection, manifest, false);
     await client.request(`${collection}/update`, { params: { commit: true, waitSearcher: true }, json: {}, timeoutMs: 120_000 });
     return { ...base, version: manifest.version, rebuilt: true, embedded, reused, ms: performance.now() - started };
