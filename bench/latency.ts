@@ -38,7 +38,7 @@ export async function dirSize(dir: string): Promise<number> {
 }
 
 /** Query texts: the given files, or a mix of the dev sets' questions, or the shipped corpus questions. */
-async function queryTexts(files: string[], n: number): Promise<string[]> {
+export async function queryTexts(files: string[], n: number): Promise<string[]> {
   const defaults = ['xquad-ar', 'xquad-en-ar', 'persianqa-fa'].map((s) => path.join(DEV, s, 'queries.jsonl')).filter((f) => existsSync(f));
   const sources = files.length > 0 ? files : defaults.length > 0 ? defaults : [path.join(here, '..', 'eval', 'corpus-queries.jsonl')];
   const lists = await Promise.all(sources.map(async (f) => (await readQueries(f)).map((q) => q.query)));
@@ -95,10 +95,10 @@ async function inProcess(indexDir: string, model: string, queries: string[], k: 
 /** Extra NODE_OPTIONS for the server (e.g. a larger heap for a million passages). */
 let serverNodeOptions = '';
 
-async function startServer(indexDir: string, model: string): Promise<{ client: Client; close: () => Promise<void> }> {
+async function startServer(serveArgs: readonly string[]): Promise<{ client: Client; close: () => Promise<void> }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, 'serve', '--index', indexDir, '--corpus', path.join(indexDir, '.no-corpus'), '--model', model],
+    args: [BIN, 'serve', ...serveArgs],
     stderr: 'pipe',
     ...(serverNodeOptions ? { env: { ...getDefaultEnvironment(), NODE_OPTIONS: serverNodeOptions } } : {}),
   });
@@ -118,20 +118,26 @@ async function call(client: Client, query: string, mode: SearchMode, k: number):
   return (res.structuredContent ?? {}) as SearchResult;
 }
 
-async function mcp(indexDir: string, model: string, queries: string[], k: number, coldRuns: number) {
+/** `sanad serve` arguments for an index folder, without a corpus folder to rebuild from. */
+export function embeddedServeArgs(indexDir: string, model: string): string[] {
+  return ['--index', indexDir, '--corpus', path.join(indexDir, '.no-corpus'), '--model', model];
+}
+
+/** Cold start and warm latency of `sanad serve <serveArgs>` through an MCP client over stdio. */
+export async function mcp(serveArgs: readonly string[], queries: string[], k: number, coldRuns: number) {
   // Cold: spawn → handshake → first hybrid search answered (the model loads meanwhile; a search
   // waits for it, so this includes loading the model and the index).
   const cold: number[] = [];
   const coldModes: string[] = [];
   for (let i = 0; i < coldRuns; i++) {
     const t = performance.now();
-    const server = await startServer(indexDir, model);
+    const server = await startServer(serveArgs);
     const first = await call(server.client, queries[i % queries.length] ?? 'test', 'hybrid', k);
     cold.push(performance.now() - t);
     coldModes.push(first.mode ?? '?');
     await server.close();
   }
-  const server = await startServer(indexDir, model);
+  const server = await startServer(serveArgs);
   try {
     for (const q of queries.slice(0, 5)) await call(server.client, q, 'hybrid', k); // warm-up
     const modes: Record<string, ReturnType<typeof ms> & { rankedBy: string[] }> = {};
@@ -180,7 +186,7 @@ async function main(): Promise<void> {
     loadavgBefore: loadavg().map((x) => round(x, 2)),
   };
   if (!values['no-inprocess']) result.inProcess = await inProcess(indexDir, model, queries, k);
-  if (!values['no-mcp']) result.mcp = await mcp(indexDir, model, queries, k, Number(values.cold ?? 3));
+  if (!values['no-mcp']) result.mcp = await mcp(embeddedServeArgs(indexDir, model), queries, k, Number(values.cold ?? 3));
   result.loadavgAfter = loadavg().map((x) => round(x, 2));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -27,7 +27,7 @@ before(async () => {
   client = clientFor(cluster);
   solr = await serveSolr(client, COLLECTION, SHIPPED_CORPUS);
   for (let i = 0; i < 12; i++) await writeFile(path.join(solr.corpusDir, `gen-${i}.txt`), generated(i, 0));
-  await call('reindex', {});
+  await reindex();
 });
 after(async () => {
   await solr?.close();
@@ -41,6 +41,21 @@ function generated(file: number, revision: number): string {
     .filter((l) => l.trim().length > 40);
   const pick = (k: number) => paragraphs[(file * 7 + revision * 3 + k) % paragraphs.length] ?? '';
   return `تقرير رقم ${file} (نسخة ${revision})\n${pick(0)} (${file}.${revision})\n${pick(1)}\n${pick(2)}\n`;
+}
+
+/** Reindexes through the tool and, when the rebuild outlasts the tool's wait, follows it to its end. */
+async function reindex(): Promise<{ rebuilt: boolean; passages: number }> {
+  const out = (await call('reindex', { wait_seconds: 50 })).structuredContent as { build_id: string; state: string; summary?: { rebuilt: boolean; passages: number } };
+  if (out.summary) return out.summary;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const status = (await call('index_status', { build_id: out.build_id })).structuredContent as {
+      build?: { state: string; error?: string };
+      last_reindex?: { rebuilt: boolean; passages: number };
+    };
+    if (status.build?.state === 'failed') throw new Error(`reindex ${out.build_id} failed: ${status.build.error ?? ''}`);
+    if (status.build?.state === 'done' && status.last_reindex) return status.last_reindex;
+  }
 }
 
 async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
@@ -93,18 +108,18 @@ it(`${KILLS} SIGKILLs during searches and reindexes: no failed request, no lost 
     await writeFile(path.join(solr.corpusDir, `gen-${12 + k}.txt`), generated(12 + k, 0));
     await writeFile(path.join(solr.corpusDir, `gen-${k}.txt`), generated(k, k + 1));
     await rm(path.join(solr.corpusDir, `gen-${(k + 6) % 12}.txt`), { force: true });
-    let reindex: Promise<CallToolResult>;
+    let running: Promise<{ rebuilt: boolean; passages: number }>;
     if (k % 2 === 0) {
       // Kill during the reindex.
-      reindex = call('reindex', {});
+      running = reindex();
       await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)));
       await cluster.kill(node);
     } else {
       // Index while the node is down.
       await cluster.kill(node);
-      reindex = call('reindex', {});
+      running = reindex();
     }
-    const summary = (await reindex).structuredContent as { rebuilt: boolean; passages: number };
+    const summary = await running;
     reindexes.push(`kill ${k + 1}: node ${node}, reindex published ${summary.passages} passages`);
     await new Promise((r) => setTimeout(r, 1000));
     await cluster.restart(node);
@@ -113,7 +128,7 @@ it(`${KILLS} SIGKILLs during searches and reindexes: no failed request, no lost 
   stop = true;
   await stream;
   // One more reindex with everything up: nothing may be left to do.
-  const last = (await call('reindex', {})).structuredContent as { rebuilt: boolean };
+  const last = await reindex();
 
   assert.deepEqual(failures, [], `${failures.length} of ${requests + failures.length} requests failed`);
   assert.ok(requests > KILLS * 10, `the stream kept going (${requests} requests)`);

@@ -31,6 +31,11 @@ export interface SolrBuildOptions {
   batchSize?: number;
   /** Stages and counts, as the embedded build reports them. */
   onProgress?: (p: BuildProgress) => void;
+  /**
+   * Vectors already computed elsewhere, by passage-text hash (an embedded index of the same
+   * corpus and model): moving to Solr, or comparing the two, then embeds nothing twice.
+   */
+  reuseVectors?: ReadonlyMap<string, Float32Array>;
 }
 
 const DEFAULT_BATCH = 500;
@@ -91,7 +96,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
     // Vectors: of the passages about to be replaced (for reuse),
     // then of any other passage sharing a new passage's text.
     const old = space ? await vectorsOfDocuments(client, collection, replaced) : [];
-    const byHash = new Map<string, Float32Array>(old.map((o) => [o.hash, o.vector]));
+    const byHash = new Map<string, Float32Array>([...(space ? (opts.reuseVectors ?? []) : []), ...old.map((o) => [o.hash, o.vector] as const)]);
     let embedded = 0;
     let reused = 0;
     if (space && opts.embedder) {
