@@ -14,10 +14,11 @@ import { parseSolrTarget, SolrClient } from '../src/backend/solr/client.ts';
 import { emptyManifest, versionName, writeManifest } from '../src/backend/solr/manifest-record.ts';
 import { documentRecord, passageRecord } from '../src/backend/solr/records.ts';
 import { round } from '../src/eval/stats.ts';
-import { loadIndex, type LoadedIndex } from '../src/store/index-store.ts';
+import { loadIndex } from '../src/store/index-store.ts';
 import type { StoredPassage } from '../src/types.ts';
 import { LocalCluster } from '../scripts/solr/local-cluster.ts';
 import { embeddedServeArgs, mcp, queryTexts } from './latency.ts';
+import { liveContents, type LiveContents } from './live-vectors.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,12 +38,14 @@ const indexDir = path.resolve(values.index);
 const model = path.resolve(values.model);
 
 /** Writes every passage and document of `index` into the collection, with its vectors, and commits. */
-async function load(client: SolrClient, collection: string, index: LoadedIndex): Promise<number> {
+async function load(client: SolrClient, collection: string, index: LiveContents, files: Array<{ path: string; sha256: string; bytes: number }>): Promise<number> {
   const t0 = performance.now();
-  const vectors = index.vectors;
   const byDoc = new Map<string, StoredPassage[]>();
-  index.passages.forEach((p) => byDoc.set(p.docId, [...(byDoc.get(p.docId) ?? []), p]));
-  const ordOf = new Map(index.passages.map((p, ord) => [p.id, ord]));
+  for (const p of index.passages) {
+    const list = byDoc.get(p.docId);
+    if (list) list.push(p);
+    else byDoc.set(p.docId, [p]);
+  }
   let batch: Array<Record<string, unknown>> = [];
   let sent = 0;
   const inFlight: Array<Promise<unknown>> = [];
@@ -55,7 +58,7 @@ async function load(client: SolrClient, collection: string, index: LoadedIndex):
   for (const meta of index.documents) {
     const passages = byDoc.get(meta.id) ?? [];
     batch.push(documentRecord(meta, passages));
-    passages.forEach((p, pos) => batch.push(passageRecord(p, pos, meta, vectors ? vectors.vector(ordOf.get(p.id) ?? 0) : null)));
+    passages.forEach((p, pos) => batch.push(passageRecord(p, pos, meta, index.vectors.get(p.id) ?? null)));
     if (batch.length >= 500) {
       sent += batch.length;
       await flush();
@@ -64,20 +67,21 @@ async function load(client: SolrClient, collection: string, index: LoadedIndex):
   }
   if (batch.length > 0) await flush();
   await Promise.all(inFlight);
-  const space = index.manifest.embedding;
   const manifest = {
     ...emptyManifest(space),
     version: versionName(new Date().toISOString()),
     counts: { documents: index.documents.length, passages: index.passages.length },
-    files: index.manifest.files,
+    files,
   };
   await writeManifest(client, collection, manifest, false);
   await client.request(`${collection}/update`, { params: { commit: true, waitSearcher: true }, json: {}, timeoutMs: 600_000 });
   return performance.now() - t0;
 }
 
-const index = await loadIndex(indexDir);
-if (!index.manifest.embedding) throw new Error(`${indexDir} has no vectors`);
+const loaded = await loadIndex(indexDir);
+const space = loaded.manifest.embedding;
+if (!space) throw new Error(`${indexDir} has no vectors`);
+const index = liveContents(loaded);
 const cluster = await LocalCluster.start({ heap: values.heap });
 const urls = cluster.urls().join(',');
 const client = new SolrClient({ target: parseSolrTarget(urls), timeoutMs: 300_000 });
@@ -86,8 +90,8 @@ try {
   if ((await listCollections(client)).includes(values.collection)) {
     await client.request('admin/collections', { params: { action: 'DELETE', name: values.collection } });
   }
-  await initCollection(client, { collection: values.collection, shards: 2, replicas: 2, space: index.manifest.embedding });
-  result.solrLoadMs = round(await load(client, values.collection, index), 0);
+  await initCollection(client, { collection: values.collection, shards: 2, replicas: 2, space });
+  result.solrLoadMs = round(await load(client, values.collection, index, loaded.manifest.files), 0);
   console.error(`loaded into Solr in ${Math.round(Number(result.solrLoadMs) / 1000)} s`);
   const queries = await queryTexts([], Number(values.n));
   const k = Number(values.k);

@@ -22,11 +22,13 @@ import { embedderForBuild } from '../src/embed/for-index.ts';
 import { EvalPool, writePassageCorpus } from '../src/eval/pool.ts';
 import { readPassages, readQueries } from '../src/eval/query-set.ts';
 import { runEval, type ModeResult, type SearchLike } from '../src/eval/run-eval.ts';
-import { buildIndex, probeSpace } from '../src/indexer/build-index.ts';
+import { buildIndex } from '../src/indexer/build-index.ts';
+import { probeSpace } from '../src/indexer/embed-new.ts';
 import { Searcher } from '../src/search/searcher.ts';
 import { loadIndex } from '../src/store/index-store.ts';
 import type { SearchMode } from '../src/types.ts';
 import { LocalCluster } from '../scripts/solr/local-cluster.ts';
+import { liveContents } from './live-vectors.ts';
 
 const { values } = parseArgs({
   options: {
@@ -92,9 +94,9 @@ try {
       const indexDir = path.join(values.work, `${set}-index`);
       await buildIndex({ corpusDir, indexDir, embedder, log: (l) => console.error(l) });
       const index = await loadIndex(indexDir);
-      if (!index.vectors) throw new Error(`${indexDir} has no vectors`);
-      const vectors = index.vectors;
-      const reuse = new Map(index.passages.map((p, ord) => [p.hash, vectors.vector(ord)]));
+      const contents = liveContents(index);
+      if (contents.vectors.size === 0) throw new Error(`${indexDir} has no vectors`);
+      const reuse = new Map(contents.passages.map((p) => [p.hash, contents.vectors.get(p.id) as Float32Array]));
 
       const collection = `dev_${set.replace(/[^A-Za-z0-9]/gu, '_')}`;
       if ((await listCollections(client)).includes(collection)) {
@@ -107,7 +109,7 @@ try {
       await buildSolrIndex({ client, collection, corpusDir, embedder, reuseVectors: reuse });
       const solrIndexMs = performance.now() - t0;
 
-      const pool = new EvalPool({ documents: index.documents, passages: index.passages }, written);
+      const pool = new EvalPool({ documents: contents.documents, passages: contents.passages }, written);
       const queries = await readQueries(path.join(dir, 'queries.jsonl'));
       const embeddedRuns = await runEval(new Searcher(embeddedSnapshot(index), embedder), queries, pool, { modes: MODES, k: 10 });
       const solrRuns = await runEval(new Searcher(new IndexSnapshot(await SolrBackend.open(client, collection)), embedder), queries, pool, { modes: MODES, k: 10 });
@@ -128,7 +130,7 @@ try {
       const l = lucene[0] as ModeResult;
       (report.sets as Record<string, unknown>)[set] = {
         queries: queries.length,
-        passages: index.passages.length,
+        passages: contents.passages.length,
         solrIndexMs: Math.round(solrIndexMs),
         modes: rows,
         luceneEdismaxLexical: { mrr10: all(l)?.mrr10, r10: all(l)?.r10 },

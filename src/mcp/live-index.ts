@@ -13,7 +13,7 @@ import type { IndexInfo } from '../backend/backend.ts';
 import { corpusChanges, hasChanges, type CorpusChanges, type FileStamp, type IndexedFile } from '../corpus/changes.ts';
 import { PostingsCache } from '../backend/embedded/lexical.ts';
 import { embeddedSnapshot, loadedIndexOf } from '../backend/embedded/open.ts';
-import type { IndexSnapshot } from '../backend/snapshot.ts';
+import { IndexSnapshot } from '../backend/snapshot.ts';
 import type { IndexStorage } from '../backend/storage.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../embed/for-index.ts';
@@ -126,12 +126,13 @@ export class LiveIndex implements IndexHandle {
 
   private constructor(
     private readonly opts: LiveIndexOptions,
-    loaded: LoadedIndex,
+    /** The embedded index loaded from `indexDir`, or the snapshot `storage` opened. */
+    first: LoadedIndex | IndexSnapshot,
   ) {
     this.log = opts.log ?? ((line) => console.error(line));
     this.build = opts.build ?? buildIndex;
     this.postings = new PostingsCache();
-    this.searcher = this.makeSearcher(embeddedSnapshot(loaded, this.postings));
+    this.searcher = this.makeSearcher(first instanceof IndexSnapshot ? first : embeddedSnapshot(first, this.postings));
   }
 
   /**

@@ -12,7 +12,7 @@ import { CollectionMismatchError, initCollection } from '../../src/backend/solr/
 import type { SolrClient } from '../../src/backend/solr/client.ts';
 import { buildSolrIndex } from '../../src/backend/solr/writer.ts';
 import { createFakeEmbedder } from '../../src/embed/fake.ts';
-import { probeSpace } from '../../src/indexer/build-index.ts';
+import { probeSpace } from '../../src/indexer/embed-new.ts';
 import type { LocalCluster } from '../../scripts/solr/local-cluster.ts';
 import { clientFor, serveEmbedded, serveSolr, SHIPPED_CORPUS, startCluster, type Served } from './helpers.ts';
 

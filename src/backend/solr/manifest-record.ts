@@ -12,7 +12,18 @@ export const SOLR_FORMAT = 'sanad-solr';
 export const SOLR_FORMAT_VERSION = 1;
 export const MANIFEST_ID = 'sanad:manifest';
 
-export const SolrManifestSchema = ManifestSchema.omit({ format: true, formatVersion: true, checksums: true }).extend({
+export const SolrManifestSchema = ManifestSchema.pick({
+  createdAt: true,
+  normalizerVersion: true,
+  segmenterVersion: true,
+  embedding: true,
+  semanticUnavailable: true,
+  hnsw: true,
+  counts: true,
+  files: true,
+  skipped: true,
+  buildMs: true,
+}).extend({
   format: z.literal(SOLR_FORMAT),
   formatVersion: z.number().int(),
   /** Changes with every published reindex; snapshots and caches are keyed by it. */

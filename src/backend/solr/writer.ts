@@ -8,7 +8,9 @@
 import { ingestCorpus } from '../../corpus/ingest.ts';
 import { SEGMENTER_VERSION } from '../../corpus/segment.ts';
 import type { Embedder } from '../../embed/embedder.ts';
-import { diffFiles, hashText, probeSpace, type BuildProgress, type BuildSummary } from '../../indexer/build-index.ts';
+import { diffFiles, type BuildProgress, type BuildSummary } from '../../indexer/build-index.ts';
+import { probeSpace } from '../../indexer/embed-new.ts';
+import { hashText } from '../../store/hash-file.ts';
 import { NORMALIZER_VERSION } from '../../text/normalize.ts';
 import type { DocumentMeta, Lang, StoredPassage } from '../../types.ts';
 import { createProgress } from '../../util/progress.ts';
