@@ -48,7 +48,9 @@ export function passageRecord(p: StoredPassage, pos: number, meta: DocumentMeta,
     grams: gramField(trigramsOf(foldText(p.text))),
     ...documentFilterFields(meta),
   };
-  if (vector) rec.vector = Array.from(vector);
+  // Nine significant digits give back the same float32; longer decimals reach Solr's JSON parser as
+  // big numbers, which its vector field rejects (a ClassCastException, HTTP 500).
+  if (vector) rec.vector = Array.from(vector, (x) => Number(x.toPrecision(9)));
   return rec;
 }
 
