@@ -68,9 +68,8 @@ test('arabicLightStem: one prefix, then suffixes, with minimum lengths', () => {
     ['مدرسه', 'مدرس'],
     ['بها', 'بها'], // too short for any rule
     ['وزير', 'زير'], // Lucene's و rule: a known over-stem, applied alike to queries and passages
-    ['بتمويل', 'تمويل'], // the proclitics ب and ل, when three letters remain
-    ['لروسيا', 'روسيا'],
-    ['بحث', 'بحث'],
+    ['بتمويل', 'بتمويل'], // the proclitics ب and ل stay: stripping them measured worse
+    ['لبنان', 'لبنان'],
     ['الوزيران', 'وزير'], // ان leaves four letters: stripped
     ['اسمان', 'اسمان'], // …and not when only three would remain (Persian آسمان, "sky")
     ['moscow', 'moscow'],
@@ -84,7 +83,7 @@ test('persianLightStem strips one ending; lightStem chains Persian then Arabic',
     ['كتابها', 'كتاب', 'كتاب'],
     ['گزارشهاي', 'گزارش', 'گزارش'],
     ['كشورهايي', 'كشور', 'كشور'],
-    ['بزرگترين', 'بزرگ', 'زرگ'], // the Arabic ب rule also takes a Persian initial ب: alike on both sides
+    ['بزرگترين', 'بزرگ', 'بزرگ'],
     ['خارجهي', 'خارجه', 'خارج'],
     ['سر', 'سر', 'سر'],
     ['ميشود', 'شود', 'شود'], // a joined verbal prefix

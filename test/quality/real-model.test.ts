@@ -56,17 +56,18 @@ describe('real model, shipped corpus', { skip }, () => {
 
   it('cross-language questions: R@5 per query language and for those answered only in another language', async () => {
     const r = await hybrid('xlang-queries.jsonl');
-    // Measured 0.720 / 0.800 / 0.840, cross-language 0.694, MRR@10 0.573.
-    atLeast(row(r.subsets, 'en->*'), 'r5', 0.68);
-    atLeast(row(r.subsets, 'ar->*'), 'r5', 0.76);
-    atLeast(row(r.subsets, 'fa->*'), 'r5', 0.8);
+    // Measured 0.800 in each language, cross-language 0.714, MRR@10 0.560 (25 questions a language:
+    // one question is 0.04).
+    atLeast(row(r.subsets, 'en->*'), 'r5', 0.72);
+    atLeast(row(r.subsets, 'ar->*'), 'r5', 0.72);
+    atLeast(row(r.subsets, 'fa->*'), 'r5', 0.72);
     atLeast(row(r.subsets, 'cross-language'), 'r5', 0.65);
-    atLeast(row(r.rows, 'ALL'), 'mrr10', 0.54);
+    atLeast(row(r.rows, 'ALL'), 'mrr10', 0.52);
   });
 
   it('seed questions: every answer in the top 5', async () => {
     const r = await hybrid('corpus-queries.jsonl');
-    // Measured R@5 1.000, MRR@10 0.885 (16 questions: one miss would be 0.9375).
+    // Measured R@5 1.000, MRR@10 0.917 (16 questions: one miss would be 0.9375).
     atLeast(row(r.rows, 'ALL'), 'r5', 0.93);
     atLeast(row(r.rows, 'ALL'), 'mrr10', 0.84);
   });
