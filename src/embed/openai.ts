@@ -1,10 +1,22 @@
 // Embedding through any OpenAI-compatible `/v1/embeddings` endpoint: Ollama, LM Studio,
-// llama.cpp's server, TEI, vLLM or a hosted API. Requests go out one batch at a time with a
-// per-request timeout; 429, 5xx, timeouts and connection errors are retried with exponential
-// backoff and jitter (Retry-After honoured). Everything else fails at once with a message that
-// says what to change. The API key is never written anywhere: logs, errors and `info` pass
-// through `redact`, which removes it and URL credentials.
+// llama.cpp's server, TEI, vLLM or a hosted API. Requests go out one batch at a time through the
+// shared JSON client (src/util/http-api.ts: per-request timeout, retries with backoff on 429, 5xx,
+// timeouts and connection errors, Retry-After honoured). Everything else fails at once with a
+// message that says what to change. The API key is never written anywhere: logs, errors and
+// `info` pass through `redact`, which removes it and URL credentials.
 
+import {
+  createJsonApi,
+  endpointProblem,
+  endpointUrl,
+  HttpApiError,
+  isFiniteNumber,
+  isRecord,
+  parseJsonBody,
+  parseRetryAfter,
+  positiveInt,
+  redact,
+} from '../util/http-api.ts';
 import { EmbedderUnavailableError, type Embedder, type EmbedderInfo, type EmbedProgress } from './embedder.ts';
 import { resolveProfile, type Profile } from './profiles.ts';
 import { chunk, l2Normalize } from './vectors.ts';
@@ -44,51 +56,14 @@ export const DEFAULT_OPENAI_BATCH_SIZE = 32;
 export const DEFAULT_OPENAI_TIMEOUT_MS = 60_000;
 export const DEFAULT_OPENAI_MAX_RETRIES = 3;
 
-/** One failed attempt: whether trying again may help, and the one-line reason. */
-class AttemptError extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
-const SECRET_PARAMS = /([?&](?:api[-_]?key|key|token|access_token|auth)=)[^&#\s"']*/gi;
-
-/** Removes the key itself, URL user:password, and secret-looking query parameters. */
-export function redact(text: string, apiKey?: string): string {
-  let out = text;
-  if (apiKey) out = out.split(apiKey).join('***');
-  out = out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
-  return out.replace(SECRET_PARAMS, '$1***');
-}
+export { parseRetryAfter, redact };
 
 /**
  * `…/v1` → `…/v1/embeddings`; a path already ending in `/embeddings` is kept, and a query string
- * (some hosted APIs take `?api-version=`) stays at the end. Unparseable input is returned as it
- * is, for the caller's validation to report.
+ * (some hosted APIs take `?api-version=`) stays at the end.
  */
 export function embeddingsUrl(baseUrl: string): string {
-  let u: URL;
-  try {
-    u = new URL(baseUrl.trim());
-  } catch {
-    return baseUrl;
-  }
-  const p = u.pathname.replace(/\/+$/, '');
-  u.pathname = /\/embeddings$/.test(p) ? p : `${p}/embeddings`;
-  return u.toString();
-}
-
-/** Retry-After as ms: delay-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const secs = Number(value);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return endpointUrl(baseUrl, 'embeddings');
 }
 
 export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
@@ -96,33 +71,38 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   const clean = (s: string) => redact(s, key);
   const url = embeddingsUrl(opts.baseUrl);
   const shownUrl = clean(url);
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+  const problem = endpointProblem(url);
+  if (problem === 'not-http') {
     throw new EmbedderUnavailableError(
       `Embedding URL "${shownUrl}" is not an http(s) URL: set --embed-url / SANAD_EMBED_URL to e.g. http://127.0.0.1:11434/v1.`,
     );
   }
-  // fetch refuses URLs with user:password, and a secret in the URL ends up in logs of every
-  // proxy on the way; the key belongs in a variable.
-  if (parsed.username !== '' || parsed.password !== '') {
+  if (problem === 'credentials') {
     throw new EmbedderUnavailableError(
       `Embedding URL "${shownUrl}" contains credentials: remove them from --embed-url / SANAD_EMBED_URL and put the API key in SANAD_API_KEY (or the variable named by --api-key-env).`,
     );
   }
   const batchSize = positiveInt(opts.batchSize ?? DEFAULT_OPENAI_BATCH_SIZE, 'batchSize (--batch-size / SANAD_BATCH_SIZE)');
-  const timeoutMs = positiveInt(opts.timeoutMs ?? DEFAULT_OPENAI_TIMEOUT_MS, 'timeoutMs (--embed-timeout)');
-  const maxRetries = opts.maxRetries ?? DEFAULT_OPENAI_MAX_RETRIES;
-  const retryBaseMs = opts.retryBaseMs ?? 500;
-  const maxRetryDelayMs = opts.maxRetryDelayMs ?? 30_000;
-  const doFetch = opts.fetchImpl ?? fetch;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = (line: string) => opts.onLog?.(clean(line));
-  const keyWhere = opts.apiKeySource ? `$${opts.apiKeySource}` : 'the API key variable (--api-key-env, default SANAD_API_KEY)';
+  const api = createJsonApi({
+    url,
+    ...(key ? { apiKey: key } : {}),
+    timeoutMs: positiveInt(opts.timeoutMs ?? DEFAULT_OPENAI_TIMEOUT_MS, 'timeoutMs (--embed-timeout)'),
+    maxRetries: opts.maxRetries ?? DEFAULT_OPENAI_MAX_RETRIES,
+    retryBaseMs: opts.retryBaseMs ?? 500,
+    maxRetryDelayMs: opts.maxRetryDelayMs ?? 30_000,
+    fetchImpl: opts.fetchImpl ?? fetch,
+    sleep: opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    log,
+    words: {
+      what: 'embedding',
+      keyWhere: opts.apiKeySource ? `$${opts.apiKeySource}` : 'the API key variable (--api-key-env, default SANAD_API_KEY)',
+      keyFlag: '--api-key-env',
+      urlSetting: '--embed-url / SANAD_EMBED_URL',
+      timeoutHint: 'Raise --embed-timeout or use a smaller --batch-size.',
+      notFoundHint: `Check that --embed-url ends with the API root (usually /v1) and that the server has model "${opts.model}" (Ollama: \`ollama pull\` it).`,
+    },
+  });
 
   const resolution = resolveProfile(opts.model, 'openai', opts.profile);
   if (resolution.warning) log(resolution.warning);
@@ -140,76 +120,18 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   const fail = (reason: string, cause?: unknown) =>
     new EmbedderUnavailableError(clean(`Embedding server ${shownUrl} (model "${opts.model}"): ${reason}`), cause === undefined ? undefined : { cause });
 
-  /** One HTTP request, classified: resolves to the vectors or throws AttemptError. */
-  async function attempt(input: string[], kind: Kind): Promise<number[][]> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (key) headers.authorization = `Bearer ${key}`;
+  async function embedBatch(input: string[], kind: Kind): Promise<Float32Array[]> {
     const body: Record<string, unknown> = { model: opts.model, input };
     if (opts.dimensions !== undefined) body.dimensions = opts.dimensions;
     if (opts.inputType) body.input_type = opts.inputType[kind];
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let status: number;
     let text: string;
-    let retryAfter: string | null;
     try {
-      const res = await doFetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal });
-      status = res.status;
-      retryAfter = res.headers.get('retry-after');
-      text = await res.text();
+      text = await api.post(body);
     } catch (err) {
-      if (controller.signal.aborted) throw new AttemptError(`no answer within ${timeoutMs} ms`, true);
-      throw new AttemptError(`cannot connect (${connectionReason(err)})`, true);
-    } finally {
-      clearTimeout(timer);
+      if (err instanceof HttpApiError) throw fail(err.message);
+      throw err;
     }
-    if (status === 401 || status === 403) {
-      throw new AttemptError(
-        key
-          ? `HTTP ${status}: the server rejected the API key from ${keyWhere}; it is wrong or lacks access to this model. Set a valid key there.`
-          : `HTTP ${status}: the server wants an API key and none is set. Put it in ${keyWhere} (or name another variable with --api-key-env).`,
-        false,
-      );
-    }
-    if (status === 429 || status >= 500) {
-      throw new AttemptError(`HTTP ${status}${serverMessage(text)}`, true, parseRetryAfter(retryAfter));
-    }
-    if (status === 404) {
-      throw new AttemptError(
-        `HTTP 404${serverMessage(text)}. Check that --embed-url ends with the API root (usually /v1) and that the server has model "${opts.model}" (Ollama: \`ollama pull\` it).`,
-        false,
-      );
-    }
-    if (status < 200 || status >= 300) throw new AttemptError(`HTTP ${status}${serverMessage(text)}`, false);
-    return parseEmbeddings(text, input.length);
-  }
-
-  async function embedBatch(input: string[], kind: Kind): Promise<Float32Array[]> {
-    let tries = 0;
-    for (;;) {
-      try {
-        const raw = await attempt(input, kind);
-        return raw.map((e) => checkDimension(e));
-      } catch (err) {
-        if (!(err instanceof AttemptError)) throw err;
-        if (!err.retryable) throw fail(err.message);
-        if (tries >= maxRetries) {
-          const hint = err.message.startsWith('cannot connect')
-            ? ' Is the server running at that address? Check --embed-url / SANAD_EMBED_URL.'
-            : err.message.startsWith('no answer')
-              ? ' Raise --embed-timeout or use a smaller --batch-size.'
-              : ' The server keeps failing; check its logs.';
-          throw fail(`${err.message} after ${tries + 1} attempt${tries === 0 ? '' : 's'}.${hint}`);
-        }
-        const backoff = Math.min(maxRetryDelayMs, retryBaseMs * 2 ** tries);
-        // Equal jitter: at least half the backoff, so clients retrying together spread out.
-        const delay =
-          err.retryAfterMs !== undefined ? Math.min(maxRetryDelayMs, err.retryAfterMs) : backoff / 2 + (Math.random() * backoff) / 2;
-        tries++;
-        log(`embedding request failed (${err.message}); retry ${tries}/${maxRetries} in ${Math.round(delay)} ms`);
-        await sleep(delay);
-      }
-    }
+    return parseEmbeddings(text, input.length).map((e) => checkDimension(e));
   }
 
   function checkDimension(values: number[]): Float32Array {
@@ -227,14 +149,9 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   }
 
   function parseEmbeddings(text: string, expected: number): number[][] {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      const head = JSON.stringify(text.slice(0, 80)) + (text.length > 80 ? '…' : '');
-      throw fail(`returned malformed JSON (${head}). Is --embed-url pointing at an OpenAI-compatible API?`);
-    }
-    const data = isRecord(json) ? json.data : undefined;
+    const parsed = parseJsonBody(text, 'Is --embed-url pointing at an OpenAI-compatible API?');
+    if (!parsed.ok) throw fail(parsed.message);
+    const data = isRecord(parsed.json) ? parsed.json.data : undefined;
     if (!Array.isArray(data)) {
       throw fail('the response has no "data" array; is --embed-url pointing at an OpenAI-compatible /v1 API?');
     }
@@ -275,47 +192,4 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     embedPassages: (texts, onProgress) => embed(texts, 'passage', onProgress),
     close: () => Promise.resolve(),
   };
-}
-
-function positiveInt(n: number, what: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a positive integer, got ${n}`);
-  return n;
-}
-
-function isFiniteNumber(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The server's own error text, if it sent one, as ": <message>" (short, one line). */
-function serverMessage(text: string): string {
-  let msg: string | undefined;
-  try {
-    const j: unknown = JSON.parse(text);
-    if (isRecord(j)) {
-      const e = j.error;
-      if (typeof e === 'string') msg = e;
-      else if (isRecord(e) && typeof e.message === 'string') msg = e.message;
-      else if (typeof j.message === 'string') msg = j.message;
-      else if (typeof j.detail === 'string') msg = j.detail;
-    }
-  } catch {
-    msg = text;
-  }
-  const line = (msg ?? '').replace(/\s+/g, ' ').trim();
-  if (line === '') return '';
-  return `: ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`;
-}
-
-/** undici reports connection failures as "fetch failed" with the real reason in `cause`. */
-function connectionReason(err: unknown): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  if (cause instanceof Error) {
-    const code = 'code' in cause ? cause.code : undefined;
-    return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message;
-  }
-  return String(cause);
 }
