@@ -61,28 +61,34 @@ async function readJson(file: string): Promise<unknown> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
 
-export async function loadOnnxTextModel(opts: {
-  folder: string;
-  /** Path of the ONNX graph inside the folder, e.g. `onnx/model_quantized.onnx`. */
-  onnxFile: string;
-  pooling: Pooling;
-  env: NodeJS.ProcessEnv;
-}): Promise<OnnxTextModel> {
-  const tokenizerJson = await readJson(path.join(opts.folder, 'tokenizer.json'));
-  const tokenizerConfig = (await readJson(path.join(opts.folder, 'tokenizer_config.json'))) as TokenizerConfig & object;
-  const modelConfig = (await readJson(path.join(opts.folder, 'config.json')).catch(() => ({}))) as { max_position_embeddings?: number };
+export interface LoadedTokenizer {
+  tokenizer: Tokenizer;
+  /** The id padding uses (pad token, else end-of-text, else 0). */
+  padId: number;
+  /** Longest input the model takes, in tokens. */
+  maxLength: number;
+}
+
+/** The tokenizer of a model folder, with its padding id and length limit. */
+export async function loadTokenizer(folder: string): Promise<LoadedTokenizer> {
+  const tokenizerJson = await readJson(path.join(folder, 'tokenizer.json'));
+  const tokenizerConfig = (await readJson(path.join(folder, 'tokenizer_config.json'))) as TokenizerConfig & object;
+  const modelConfig = (await readJson(path.join(folder, 'config.json')).catch(() => ({}))) as { max_position_embeddings?: number };
   const tokenizer = new Tokenizer(tokenizerJson as object, tokenizerConfig);
   const padToken = tokenContent(tokenizerConfig.pad_token) ?? tokenContent(tokenizerConfig.eos_token);
   const padId = (padToken !== undefined ? tokenizer.token_to_id(padToken) : undefined) ?? 0;
   // transformers.js truncates to model_max_length; the position table bounds it when a tokenizer
   // config leaves it out (the model would fail on longer input otherwise).
   const maxLength = Math.min(tokenizerConfig.model_max_length ?? Infinity, modelConfig.max_position_embeddings ?? Infinity);
+  return { tokenizer, padId, maxLength };
+}
 
-  const { ort, from } = await loadRuntime(opts.env);
-  const device = opts.env.SANAD_DEVICE?.trim().toLowerCase() || 'cpu';
-  let session: InferenceSession;
+/** An ONNX Runtime session on the device SANAD_DEVICE names (the CPU by default). */
+export async function openSession(file: string, env: NodeJS.ProcessEnv): Promise<{ session: InferenceSession; ort: Runtime; from: string }> {
+  const { ort, from } = await loadRuntime(env);
+  const device = env.SANAD_DEVICE?.trim().toLowerCase() || 'cpu';
   try {
-    session = await ort.InferenceSession.create(path.join(opts.folder, opts.onnxFile), {
+    const session = await ort.InferenceSession.create(file, {
       // The device alone: listed with 'cpu' after it, a runtime without that provider silently
       // runs on the CPU instead. ONNX Runtime itself places the nodes a GPU cannot run on the CPU.
       executionProviders: [device],
@@ -90,6 +96,7 @@ export async function loadOnnxTextModel(opts: {
       // Warnings about unused initialisers and the like are noise on a user's terminal.
       logSeverityLevel: 3,
     });
+    return { session, ort, from };
   } catch (err) {
     if (device !== 'cpu') {
       throw new Error(
@@ -100,31 +107,26 @@ export async function loadOnnxTextModel(opts: {
     }
     throw err;
   }
+}
+
+export async function loadOnnxTextModel(opts: {
+  folder: string;
+  /** Path of the ONNX graph inside the folder, e.g. `onnx/model_quantized.onnx`. */
+  onnxFile: string;
+  pooling: Pooling;
+  env: NodeJS.ProcessEnv;
+}): Promise<OnnxTextModel> {
+  const { tokenizer, padId, maxLength } = await loadTokenizer(opts.folder);
+  const { session, ort, from } = await openSession(path.join(opts.folder, opts.onnxFile), opts.env);
   const needsTypes = session.inputNames.includes('token_type_ids');
   const outputName = ['last_hidden_state', 'token_embeddings', 'logits'].find((n) => session.outputNames.includes(n)) ?? session.outputNames[0];
 
   return {
     runtime: from,
     async embed(texts) {
-      const encoded = texts.map((t) => tokenizer.encode(t).ids);
-      // Pad to the longest text of the batch, truncated at the model's limit (the tail is cut,
+      // Padded to the longest text of the batch, truncated at the model's limit (the tail is cut,
       // end-of-text token included, exactly as transformers.js does).
-      const width = Math.min(Math.max(...encoded.map((ids) => ids.length)), maxLength);
-      const rows = encoded.length;
-      const ids = new BigInt64Array(rows * width);
-      const mask = new BigInt64Array(rows * width);
-      encoded.forEach((tokens, r) => {
-        for (let c = 0; c < width; c++) {
-          const real = c < tokens.length;
-          ids[r * width + c] = BigInt(real ? (tokens[c] ?? padId) : padId);
-          mask[r * width + c] = real ? 1n : 0n;
-        }
-      });
-      const feeds: Record<string, Tensor> = {
-        input_ids: new ort.Tensor('int64', ids, [rows, width]),
-        attention_mask: new ort.Tensor('int64', mask, [rows, width]),
-      };
-      if (needsTypes) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(rows * width), [rows, width]);
+      const { feeds, mask } = batchFeeds(ort, texts.map((t) => ({ ids: tokenizer.encode(t).ids })), { padId, maxLength, needsTypes });
       const out = await session.run(feeds);
       const hidden = outputName !== undefined ? out[outputName] : undefined;
       if (!hidden || hidden.type !== 'float32' || hidden.dims.length !== 3) {
@@ -137,6 +139,42 @@ export async function loadOnnxTextModel(opts: {
     },
     release: () => session.release(),
   };
+}
+
+/** One tokenised input: its ids and, for text pairs, the segment (token type) of each. */
+export interface EncodedRow {
+  ids: readonly number[];
+  types?: readonly number[];
+}
+
+/**
+ * The model inputs for a batch: ids padded to the longest row (cut at `maxLength`), the attention
+ * mask, and token types when the graph takes them (zeros for single texts).
+ */
+export function batchFeeds(
+  ort: Runtime,
+  rows: readonly EncodedRow[],
+  opts: { padId: number; maxLength: number; needsTypes: boolean },
+): { feeds: Record<string, Tensor>; mask: BigInt64Array } {
+  const width = Math.min(Math.max(...rows.map((r) => r.ids.length)), opts.maxLength);
+  const n = rows.length;
+  const ids = new BigInt64Array(n * width);
+  const mask = new BigInt64Array(n * width);
+  const types = new BigInt64Array(n * width);
+  rows.forEach((row, r) => {
+    for (let c = 0; c < width; c++) {
+      const real = c < row.ids.length;
+      ids[r * width + c] = BigInt(real ? (row.ids[c] ?? opts.padId) : opts.padId);
+      mask[r * width + c] = real ? 1n : 0n;
+      types[r * width + c] = BigInt(real ? (row.types?.[c] ?? 0) : 0);
+    }
+  });
+  const feeds: Record<string, Tensor> = {
+    input_ids: new ort.Tensor('int64', ids, [n, width]),
+    attention_mask: new ort.Tensor('int64', mask, [n, width]),
+  };
+  if (opts.needsTypes) feeds.token_type_ids = new ort.Tensor('int64', types, [n, width]);
+  return { feeds, mask };
 }
 
 /**
