@@ -93,6 +93,20 @@ export interface SearchHit {
   score: number;
   /** Citation ids of near-identical passages in other documents (syndicated copies). */
   alsoIn: string[];
+  /** The reranker's score, for results it reordered (the first `rerank.candidates` fused results). */
+  rerankScore?: number;
+}
+
+/** What the reranking stage did for one search (present when a reranker is configured). */
+export interface RerankReport {
+  /** The reranker, e.g. `http tei bge-reranker-v2-m3 at http://127.0.0.1:8080/rerank`. */
+  by: string;
+  /** True when the reranker's order was used; false when the fused order was kept. */
+  applied: boolean;
+  /** How many fused results were (to be) reranked. */
+  candidates: number;
+  /** Why the fused order was kept, when it was. */
+  notice?: string;
 }
 
 export interface SearchResponse {
@@ -102,4 +116,5 @@ export interface SearchResponse {
   results: SearchHit[];
   /** Set when the mode fell back or something the caller should know happened. */
   notice?: string;
+  rerank?: RerankReport;
 }

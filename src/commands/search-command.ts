@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { openSearcher } from '../search/open-searcher.ts';
 import type { SearchOptions, Searcher } from '../search/searcher.ts';
 import type { SearchHit, SearchResponse } from '../types.ts';
+import { rerankStageFrom } from '../rerank/config.ts';
 import {
   BACKEND_HELP,
   BACKEND_OPTIONS,
@@ -17,6 +18,9 @@ import {
   PATH_OPTIONS,
   intFlag,
   parseFlags,
+  RERANK_HELP,
+  RERANK_OPTIONS,
+  rerankerFlags,
   resolveBackend,
   resolvePaths,
 } from './cli-args.ts';
@@ -32,13 +36,15 @@ per query.
   --k N          results to return (default 8, max 100)
   --mode M       hybrid (default), semantic or lexical
   --json         JSON output: {"mode", "results": [{"citation", "document", "path", "start", "end",
-                 "text", "score", "also_in"}]}
+                 "text", "score", "also_in", "rerank_score"?}], "rerank"?}
   --queries F    batch mode (JSON lines in, JSON lines out)
 ${PATH_HELP}
 
 ${BACKEND_HELP}
 
-${EMBEDDER_HELP}`;
+${EMBEDDER_HELP}
+
+${RERANK_HELP}`;
 
 const ModeSchema = z.enum(['hybrid', 'semantic', 'lexical']);
 const BatchLineSchema = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1) });
@@ -50,6 +56,7 @@ export const searchCommand = {
       ...PATH_OPTIONS,
       ...BACKEND_OPTIONS,
       ...EMBEDDER_OPTIONS,
+      ...RERANK_OPTIONS,
       k: { type: 'string' },
       mode: { type: 'string' },
       json: { type: 'boolean' },
@@ -68,20 +75,30 @@ export const searchCommand = {
 
     const { indexDir } = resolvePaths(values, process.env);
     const backend = resolveBackend(values, process.env);
-    const searcher = await openSearcher(indexDir, { flags: embedderFlags(values), env: process.env, onLog: (l) => console.error(l) }, backend);
-    const opts: SearchOptions = { k, mode: mode.data };
-    if (values.queries) return runBatch(searcher, values.queries, opts);
-    const response = await searcher.search(query, opts);
-    if (response.notice) console.error(`note: ${response.notice}`);
-    process.stdout.write(values.json ? `${JSON.stringify(toJson(response))}\n` : formatReadable(response, Boolean(process.stdout.isTTY)));
-    return 0;
+    const log = (l: string) => console.error(l);
+    const reranker = rerankStageFrom(rerankerFlags(values), process.env, { onLog: log, onEvent: (e) => log(e.message) });
+    try {
+      const searcher = await openSearcher(indexDir, { flags: embedderFlags(values), env: process.env, onLog: log }, backend, { reranker });
+      // A local model loads now, not inside the first search's time limit.
+      await reranker?.warmUp();
+      const opts: SearchOptions = { k, mode: mode.data };
+      if (values.queries) return await runBatch(searcher, values.queries, opts);
+      const response = await searcher.search(query, opts);
+      for (const note of notices(response)) console.error(`note: ${note}`);
+      process.stdout.write(values.json ? `${JSON.stringify(toJson(response))}\n` : formatReadable(response, Boolean(process.stdout.isTTY)));
+      return 0;
+    } finally {
+      await reranker?.close();
+    }
   },
 };
 
 async function runBatch(searcher: Searcher, file: string, opts: SearchOptions): Promise<number> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let lineNo = 0;
-  let noticeShown = false;
+  const shown = new Set<string>();
+  let notReranked = 0;
+  let queries = 0;
   for await (const raw of lines) {
     lineNo++;
     if (raw.trim() === '') continue;
@@ -92,13 +109,24 @@ async function runBatch(searcher: Searcher, file: string, opts: SearchOptions): 
       throw new CliError(`${file}:${lineNo}: expected a JSON object {"id": ..., "query": "..."}`);
     }
     const response = await searcher.search(parsed.query, opts);
-    if (response.notice && !noticeShown) {
-      console.error(`note: ${response.notice}`);
-      noticeShown = true;
+    queries++;
+    if (response.rerank && !response.rerank.applied) notReranked++;
+    // Each kind of notice once (its words before the reason): a batch of a thousand queries should
+    // not print the same news a thousand times; the count of queries not reranked comes at the end.
+    for (const note of notices(response)) {
+      const kind = note.split(/[:(]/)[0] ?? note;
+      if (shown.has(kind)) continue;
+      shown.add(kind);
+      console.error(`note: ${note}`);
     }
     process.stdout.write(`${JSON.stringify({ id: parsed.id, ...toJson(response) })}\n`);
   }
+  if (notReranked > 0) console.error(`note: ${notReranked} of ${queries} queries kept the fused order (the reranker failed or was skipped)`);
   return 0;
+}
+
+function notices(r: SearchResponse): string[] {
+  return [r.notice, r.rerank?.notice].filter((n): n is string => n !== undefined);
 }
 
 export function toJson(r: SearchResponse) {
@@ -112,11 +140,13 @@ export function toJson(r: SearchResponse) {
       end: h.end,
       text: h.text,
       score: h.score,
+      ...(h.rerankScore !== undefined ? { rerank_score: h.rerankScore } : {}),
       also_in: h.alsoIn,
       lang: h.lang,
       ...(h.outlet ? { outlet: h.outlet } : {}),
       ...(h.published ? { published: h.published } : {}),
     })),
+    ...(r.rerank ? { rerank: { by: r.rerank.by, applied: r.rerank.applied, candidates: r.rerank.candidates } } : {}),
   };
 }
 
@@ -133,10 +163,11 @@ function isolate(text: string, tty: boolean): string {
 
 export function formatReadable(r: SearchResponse, tty: boolean): string {
   if (r.results.length === 0) return `no results (${r.mode})\n`;
-  const out: string[] = [`${r.results.length} results (${r.mode})`, ''];
+  const reranked = r.rerank?.applied ? `, first ${r.rerank.candidates} reranked` : '';
+  const out: string[] = [`${r.results.length} results (${r.mode}${reranked})`, ''];
   r.results.forEach((h, i) => {
     const meta = [h.outlet, h.published, h.lang].filter(Boolean).join(' · ');
-    out.push(`${i + 1}. [${h.citation}]  score ${h.score}  ${meta}`);
+    out.push(`${i + 1}. [${h.citation}]  score ${h.score}${h.rerankScore !== undefined ? `  rerank ${h.rerankScore}` : ''}  ${meta}`);
     out.push(`   ${isolate(h.title, tty)}`);
     for (const line of h.text.split(/\r?\n/)) out.push(`   ${isolate(line, tty)}`);
     if (h.alsoIn.length > 0) out.push(`   also in: ${h.alsoIn.join(', ')}`);

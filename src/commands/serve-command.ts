@@ -14,6 +14,7 @@ import { createViewRoutes } from '../view/http-routes.ts';
 import { viewPageLoader } from '../view/page.ts';
 import { DEFAULT_DEBOUNCE_MS, watchCorpus, type CorpusWatcher } from '../mcp/watch.ts';
 import { packageVersion } from '../version.ts';
+import { rerankStageFrom } from '../rerank/config.ts';
 import {
   BACKEND_HELP,
   BACKEND_OPTIONS,
@@ -26,12 +27,15 @@ import {
   parseFlags,
   PATH_HELP,
   PATH_OPTIONS,
+  RERANK_HELP,
+  RERANK_OPTIONS,
+  rerankerFlags,
   resolveBackend,
   resolvePaths,
 } from './cli-args.ts';
 
 const HELP = `usage: sanad serve [--corpus DIR] [--index DIR] [--http [HOST:]PORT] [--allowed-host H]...
-                   [--watch] [--debounce MS] [--lexical-only] [embedding options]
+                   [--watch] [--debounce MS] [--lexical-only] [embedding options] [reranking options]
 
 Starts the MCP server over the index (built from the corpus first if there is none). By default
 it speaks MCP on stdin/stdout, for clients that launch it; with --http it serves Streamable HTTP
@@ -55,7 +59,9 @@ ${PATH_HELP}
 
 ${BACKEND_HELP}
 
-${EMBEDDER_HELP}`;
+${EMBEDDER_HELP}
+
+${RERANK_HELP}`;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -66,6 +72,7 @@ export const serveCommand = {
       ...PATH_OPTIONS,
       ...BACKEND_OPTIONS,
       ...EMBEDDER_OPTIONS,
+      ...RERANK_OPTIONS,
       http: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
       watch: { type: 'boolean' },
@@ -108,6 +115,8 @@ export const serveCommand = {
       /* eslint-enable no-console */
     }
 
+    // Settings are checked before anything is built, so a typo fails at once.
+    const reranker = rerankStageFrom(rerankerFlags(values), process.env, { onLog: log });
     const choice = { flags: embedderFlags(values), env: process.env, onLog: log };
     const lexicalOnly = values['lexical-only'] === true;
     const solr = backend.kind === 'solr' ? await openCollection(backend.solrUrl, backend.collection, log) : null;
@@ -120,6 +129,7 @@ export const serveCommand = {
       ...paths,
       ...(solr ? { storage: solr.storage } : {}),
       embedder,
+      reranker,
       ...(baseUrl ? { baseUrl } : {}),
       maxBytes: maxMb * 1024 * 1024,
       log,
@@ -130,6 +140,7 @@ export const serveCommand = {
     const makeServer = () => createServer({ index: live, name: 'sanad', version, log, viewPage });
     const status = live.status();
     log(`sanad ${version}: ${status.documents} documents, ${status.passages} passages (index ${status.version}, ${solr ? solr.storage.location : paths.indexDir})`);
+    if (reranker) log(`reranking the first ${reranker.top} fused results of each search with ${reranker.description}`);
 
     let http: RunningHttpServer | null = null;
     let closeStdio: (() => Promise<void>) | null = null;
@@ -169,8 +180,9 @@ export const serveCommand = {
       log('MCP over stdio; waiting for the client');
     }
 
-    // Only now, with the handshake possible, start loading the model (it may take a while).
+    // Only now, with the handshake possible, start loading the models (they may take a while).
     void live.startModel();
+    void reranker?.warmUp();
     if (!values['no-update']) void live.updateAtStart();
     let watcher: CorpusWatcher | null = null;
     if (values.watch) {

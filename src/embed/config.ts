@@ -65,7 +65,7 @@ export class EmbedderConfigError extends Error {
   }
 }
 
-interface Setting {
+export interface Setting {
   value: string;
   /** `--flag` or `ENV_VAR`, whichever supplied the value. */
   from: string;
@@ -74,12 +74,12 @@ interface Setting {
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Reads the embedder settings. Flags are keyed by their long name without dashes, as node's
- * parseArgs returns them (`batch-size`, `embed-url`, …); a leading `--` is tolerated. An empty
- * environment variable counts as unset; an empty prefix *flag* (`--query-prefix ''`) means "no
- * prefix" and overrides the model's profile.
+ * Reads settings from flags (keyed by long name without dashes, as node's parseArgs returns them;
+ * a leading `--` is tolerated) and the environment, flags first. An empty variable counts as
+ * unset; an empty flag too, unless `keepEmpty` (an empty prefix flag means "no prefix"). `check`
+ * validates with a schema and collects one problem per bad value, naming where it came from.
  */
-export function resolveEmbedderConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): EmbedderConfig {
+export function settingsReader(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv) {
   const flag = (name: string): string | undefined => flags[name] ?? flags[`--${name}`];
   const pick = (name: string, envName?: string, keepEmpty = false): Setting | undefined => {
     const f = flag(name);
@@ -96,6 +96,48 @@ export function resolveEmbedderConfig(flags: Record<string, string | undefined>,
     problems.push(`${s.from} must be ${what} (got ${JSON.stringify(redact(s.value))})`);
     return undefined;
   };
+  return { pick, check, problems };
+}
+
+/**
+ * The API key: from the variable a `keyEnvFlag` flag names, else from the first of `fallbacks`
+ * that is set. Returns the variable's name too (for messages: the value is never shown). A flag
+ * value that is not a variable name, or names an unset one, is a problem.
+ */
+export function resolveApiKey(
+  keyEnvSetting: Setting | undefined,
+  env: NodeJS.ProcessEnv,
+  fallbacks: readonly string[],
+  problems: string[],
+): { apiKeyEnv: string; apiKey?: Secret } {
+  const defaultName = fallbacks[0] ?? DEFAULT_API_KEY_ENV;
+  if (keyEnvSetting) {
+    const name = keyEnvSetting.value.trim();
+    if (!ENV_VAR_NAME.test(name)) {
+      problems.push(`${keyEnvSetting.from} must be the NAME of an environment variable (like ${defaultName}), not a key`);
+      return { apiKeyEnv: defaultName };
+    }
+    if (!env[name]) {
+      // A name that is not in the usual UPPER_CASE may be a pasted key: do not echo it.
+      const shown = /^[A-Z][A-Z0-9_]*$/.test(name) ? name : 'a variable';
+      problems.push(`${keyEnvSetting.from} names ${shown}, but ${shown === name ? name : 'it'} is not set`);
+      return { apiKeyEnv: defaultName };
+    }
+    return { apiKeyEnv: name, apiKey: new Secret(env[name] ?? '') };
+  }
+  for (const name of fallbacks) {
+    const value = env[name];
+    if (value) return { apiKeyEnv: name, apiKey: new Secret(value) };
+  }
+  return { apiKeyEnv: defaultName };
+}
+
+/**
+ * Reads the embedder settings (see `settingsReader` for flags and variables). An empty prefix
+ * *flag* (`--query-prefix ''`) means "no prefix" and overrides the model's profile.
+ */
+export function resolveEmbedderConfig(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): EmbedderConfig {
+  const { pick, check, problems } = settingsReader(flags, env);
 
   const providerSetting = pick('provider', 'SANAD_PROVIDER');
   const provider =
@@ -135,27 +177,7 @@ export function resolveEmbedderConfig(flags: Record<string, string | undefined>,
         }),
       'two values QUERY:PASSAGE, e.g. query:passage',
     );
-    const keyEnvSetting = pick('api-key-env');
-    let apiKeyEnv = DEFAULT_API_KEY_ENV;
-    let apiKey: Secret | undefined;
-    if (keyEnvSetting) {
-      apiKeyEnv = keyEnvSetting.value.trim();
-      if (!ENV_VAR_NAME.test(apiKeyEnv)) {
-        problems.push(`--api-key-env must be the NAME of an environment variable (like SANAD_API_KEY), not a key`);
-        apiKeyEnv = DEFAULT_API_KEY_ENV;
-      } else if (!env[apiKeyEnv]) {
-        // A name that is not in the usual UPPER_CASE may be a pasted key: do not echo it.
-        const shown = /^[A-Z][A-Z0-9_]*$/.test(apiKeyEnv) ? apiKeyEnv : 'a variable';
-        problems.push(`--api-key-env names ${shown}, but ${shown === apiKeyEnv ? apiKeyEnv : 'it'} is not set`);
-      } else {
-        apiKey = new Secret(env[apiKeyEnv] ?? '');
-      }
-    } else if (env.SANAD_API_KEY) {
-      apiKey = new Secret(env.SANAD_API_KEY);
-    } else if (env.OPENAI_API_KEY) {
-      apiKeyEnv = 'OPENAI_API_KEY';
-      apiKey = new Secret(env.OPENAI_API_KEY);
-    }
+    const { apiKeyEnv, apiKey } = resolveApiKey(pick('api-key-env'), env, [DEFAULT_API_KEY_ENV, 'OPENAI_API_KEY'], problems);
     if (problems.length > 0 || baseUrl === undefined || modelSetting === undefined) throw new EmbedderConfigError(problems);
     const config: EmbedderConfig = { provider, baseUrl, model: modelSetting.value.trim(), apiKeyEnv, profile };
     if (apiKey) config.apiKey = apiKey;
@@ -228,7 +250,7 @@ export function describeEmbedder(info: EmbedderInfo): string {
   return `${info.provider} ${info.model}${dtype}; ${prefixes}`;
 }
 
-function intIn(min: number, max: number): z.ZodType<number> {
+export function intIn(min: number, max: number): z.ZodType<number> {
   return z
     .string()
     .trim()
@@ -237,7 +259,7 @@ function intIn(min: number, max: number): z.ZodType<number> {
     .pipe(z.number().int().min(min).max(max));
 }
 
-const httpUrl: z.ZodType<string> = z
+export const httpUrl: z.ZodType<string> = z
   .string()
   .trim()
   .refine((s) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Embedder } from '../embed/embedder.ts';
 import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../embed/for-index.ts';
 import { buildIndex } from '../indexer/build-index.ts';
+import type { RerankStage } from '../rerank/stage.ts';
 import { Searcher } from '../search/searcher.ts';
 import { embeddedSnapshot } from '../backend/embedded/open.ts';
 import { loadIndex, readAll } from '../store/index-store.ts';
@@ -30,6 +31,8 @@ export interface PoolOptions extends EmbedderChoice {
   /** Keep the built index in this folder instead of a temporary one (reused on the next run). */
   keepIndex?: string;
   progress?: boolean;
+  /** Reorders the first fused results of every search (the stage being measured). */
+  reranker?: RerankStage | null;
 }
 
 export interface OpenedPool {
@@ -46,7 +49,7 @@ export async function openPool(source: PoolSource, opts: PoolOptions): Promise<O
     const index = await loadIndex(source.dir);
     if (index.fallbackReason) opts.onLog?.(`warning: ${index.fallbackReason}`);
     const snapshot = embeddedSnapshot(index);
-    const searcher = new Searcher(snapshot, embedderForSearch(index.manifest.embedding, opts));
+    const searcher = new Searcher(snapshot, embedderForSearch(index.manifest.embedding, opts), { reranker: opts.reranker ?? null });
     const { documents, passages } = readAll(index);
     const { manifest } = index;
     return {
@@ -98,7 +101,7 @@ export async function openPool(source: PoolSource, opts: PoolOptions): Promise<O
       summary = { source: name, kind: 'passage-set', ...counts, coverage: pool.coverage(sourceLength) };
     }
     return {
-      searcher: new Searcher(snapshot, semantic ? built : null),
+      searcher: new Searcher(snapshot, semantic ? built : null, { reranker: opts.reranker ?? null }),
       pool,
       summary,
       embedder: semantic && index.manifest.embedding ? describeSpace(index.manifest.embedding) : null,

@@ -20,6 +20,8 @@ export interface EvalReport {
   pool: PoolSummary;
   /** One line describing the embedder, or null for a lexical-only pool. */
   embedder: string | null;
+  /** The reranker and how many fused results it reorders, or null when none is configured. */
+  reranker?: string | null;
   k: number;
   modes: ModeResult[];
 }
@@ -44,6 +46,7 @@ export function reportJson(report: EvalReport) {
     query_count: report.queryCount,
     pool: report.pool,
     embedder: report.embedder,
+    reranker: report.reranker ?? null,
     k: report.k,
     modes: report.modes.map((m) => ({
       mode: m.mode,
@@ -52,6 +55,7 @@ export function reportJson(report: EvalReport) {
       rows: m.rows.map(rowJson),
       subsets: m.subsets.map(rowJson),
       latency_ms: { p50: round(m.latencyMs.p50, 1), p95: round(m.latencyMs.p95, 1), p99: round(m.latencyMs.p99, 1) },
+      ...(m.notReranked ? { not_reranked: m.notReranked.count, ...(m.notReranked.notice ? { rerank_notice: m.notReranked.notice } : {}) } : {}),
     })),
   };
 }
@@ -70,6 +74,7 @@ export function formatReport(report: EvalReport): string {
     `queries: ${report.queries} (${report.queryCount})`,
     `pool:    ${p.source}: ${p.documents} documents, ${p.passages} citable passages${cover}`,
     `model:   ${report.embedder ?? 'none (lexical-only pool)'}`,
+    ...(report.reranker ? [`rerank:  ${report.reranker}`] : []),
     p.kind === 'passage-set'
       ? 'gold:    a hit on any passage of the gold document counts; repeats count once'
       : 'gold:    citation ids match that passage (or its parts); document ids match any of its passages',
@@ -96,6 +101,10 @@ export function formatReport(report: EvalReport): string {
   );
   for (const m of report.modes) {
     if (m.rankedBy !== m.mode) out.push(`* ${m.mode} was ranked ${m.rankedBy}: ${m.notice ?? 'no embedding model'}`);
+    // Numbers that silently mix reranked and fused rankings would be worse than none: say so.
+    if (m.notReranked && m.notReranked.count > 0) {
+      out.push(`warning: ${m.mode}: ${m.notReranked.count} of ${m.perQuery.length} queries kept the fused order: ${m.notReranked.notice ?? 'the reranker did not answer'}`);
+    }
   }
   if (p.coverage && p.coverage.below90.length > 0) {
     out.push(`warning: under 90% of the text was indexed for ${p.coverage.below90.length} passage(s): ${p.coverage.below90.slice(0, 10).join(', ')}`);

@@ -26,6 +26,8 @@ export interface ModeResult {
   /** Per query, the ranked ids in the reference scorer's results format. */
   rankings: Map<string, string[]>;
   latencyMs: Summary;
+  /** With a reranker: queries whose results kept the fused order (it failed or was skipped), and the first reason. */
+  notReranked?: { count: number; notice?: string };
 }
 
 export interface RunOptions {
@@ -107,17 +109,37 @@ export async function runEval(
     const times: number[] = [];
     let rankedBy: SearchMode = mode;
     let notice: string | undefined;
+    let reranker = false;
+    let notReranked = 0;
+    let rerankNotice: string | undefined;
     for (const [i, q] of resolved.entries()) {
       const started = performance.now();
       const response = await searcher.search(q.query, { k: opts.k, mode });
       times.push(performance.now() - started);
       if (response.mode !== mode) rankedBy = response.mode;
       notice ??= response.notice;
+      if (response.rerank) {
+        reranker = true;
+        if (!response.rerank.applied) {
+          notReranked++;
+          rerankNotice ??= response.rerank.notice;
+        }
+      }
       rankings.set(q.id, rankedIds(response.results, q.refs, pool));
       opts.onQuery?.(i + 1, resolved.length, mode);
     }
     const { rows, subsets, perQuery } = scoreRankings(queries, rankings, langs);
-    out.push({ mode, rankedBy, ...(notice ? { notice } : {}), rows, subsets, perQuery, rankings, latencyMs: summarize(times) });
+    out.push({
+      mode,
+      rankedBy,
+      ...(notice ? { notice } : {}),
+      rows,
+      subsets,
+      perQuery,
+      rankings,
+      latencyMs: summarize(times),
+      ...(reranker ? { notReranked: { count: notReranked, ...(rerankNotice ? { notice: rerankNotice } : {}) } } : {}),
+    });
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // what happened to every listener (each MCP session subscribes; see server.ts).
 import { z } from 'zod';
 import type { BuildProgress, BuildStage, BuildSummary } from '../indexer/build-index.ts';
+import type { RerankEvent } from '../rerank/stage.ts';
 
 /** What asked for the rebuild. */
 export type BuildTrigger = 'tool' | 'watch' | 'start-up' | 'model' | 'cli';
@@ -34,7 +35,8 @@ export type IndexEvent =
   /** A build finished; `published` when a new version is now served (list of documents may have changed). */
   | { type: 'finished'; build: BuildRecord; summary: BuildSummary; published: boolean }
   | { type: 'failed'; build: BuildRecord; error: string }
-  | { type: 'model'; state: 'ready' | 'failed'; message: string };
+  | { type: 'model'; state: 'ready' | 'failed'; message: string }
+  | { type: 'reranker'; state: RerankEvent['state']; message: string };
 
 export type IndexListener = (event: IndexEvent) => void;
 

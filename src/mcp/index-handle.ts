@@ -4,6 +4,7 @@
 // reindex swaps the snapshot between requests, atomically, and never under a running one.
 import type { CorpusChanges } from '../corpus/changes.ts';
 import type { BuildSummary } from '../indexer/build-index.ts';
+import type { RerankerStatus } from '../rerank/stage.ts';
 import type { Searcher } from '../search/searcher.ts';
 import type { BuildTrigger, BuildView, IndexListener } from './builds.ts';
 
@@ -36,6 +37,8 @@ export interface IndexStatus {
   lastReindexError?: string;
   /** Set when a damaged current index made the server fall back to an older one. */
   warning?: string;
+  /** The reranking stage, when one is configured. */
+  reranker?: RerankerStatus;
 }
 
 export interface IndexHandle {

@@ -19,7 +19,8 @@ import type { Embedder } from '../embed/embedder.ts';
 import { embedderForBuild, embedderForSearch, type EmbedderChoice } from '../embed/for-index.ts';
 import { buildIndex, type BuildOptions, type BuildProgress, type BuildSummary } from '../indexer/build-index.ts';
 import { mergeSoon } from '../indexer/merge.ts';
-import { Searcher, type SearchOptions } from '../search/searcher.ts';
+import type { RerankStage } from '../rerank/stage.ts';
+import { Searcher, type SearcherOptions, type SearchOptions } from '../search/searcher.ts';
 import { IndexMissingError, loadIndex, readCurrentManifest, releaseIndex, type LoadedIndex } from '../store/index-store.ts';
 import { IndexLockedError, waitForLockRelease } from '../store/lock.ts';
 import { describeSpace, IndexFormatError, IndexVersionError, spaceMismatch, type EmbeddingSpace } from '../store/manifest.ts';
@@ -34,6 +35,8 @@ export interface LiveIndexOptions {
   embedder: Embedder | null;
   /** Endpoint identity recorded in the manifest (provider openai). */
   baseUrl?: string;
+  /** Reorders the first fused results of every search; absent or null: no reranking. */
+  reranker?: RerankStage | null;
   maxBytes?: number;
   /** How long a non-lexical search waits for a loading model before answering lexically. */
   modelWaitMs?: number;
@@ -66,15 +69,16 @@ class ModelWaitSearcher extends Searcher {
     snapshot: IndexSnapshot,
     /** The loaded model, or the notice to answer with when it is not there in time. */
     private readonly waitForModel: () => Promise<Embedder | string>,
+    options: SearcherOptions,
   ) {
-    super(snapshot, null);
+    super(snapshot, null, options);
   }
 
   override async search(query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
     if ((opts.mode ?? 'hybrid') === 'lexical') return super.search(query, opts);
     const model = await this.waitForModel();
     // Same snapshot, now with the model: the answer stays within one index version.
-    if (typeof model !== 'string') return new Searcher(this.snapshot, model).search(query, opts);
+    if (typeof model !== 'string') return new Searcher(this.snapshot, model, this.options).search(query, opts);
     const response = await super.search(query, opts);
     return { ...response, notice: model };
   }
@@ -123,6 +127,7 @@ export class LiveIndex implements IndexHandle {
   /** Files the served version was built from, read once per version, for corpus checks. */
   private indexed: { version: string; files: IndexedFile[]; skipped: string[] } | null = null;
   private readonly stamps = new Map<string, FileStamp>();
+  private readonly unsubscribeReranker: (() => void) | undefined;
 
   private constructor(
     private readonly opts: LiveIndexOptions,
@@ -133,6 +138,11 @@ export class LiveIndex implements IndexHandle {
     this.build = opts.build ?? buildIndex;
     this.postings = new PostingsCache();
     this.searcher = this.makeSearcher(first instanceof IndexSnapshot ? first : embeddedSnapshot(first, this.postings));
+    // Reranker news reaches the log and every session, as model news does.
+    this.unsubscribeReranker = opts.reranker?.subscribe((event) => {
+      this.log(event.message);
+      this.builds.emit({ type: 'reranker', state: event.state, message: event.message });
+    });
   }
 
   /**
@@ -308,6 +318,7 @@ export class LiveIndex implements IndexHandle {
       ...(this.lastReindex ? { lastReindex: this.lastReindex } : {}),
       ...(this.lastReindexError ? { lastReindexError: this.lastReindexError } : {}),
       ...(info.fallbackReason ? { warning: info.fallbackReason } : {}),
+      ...(this.opts.reranker ? { reranker: this.opts.reranker.status() } : {}),
     };
   }
 
@@ -343,7 +354,9 @@ export class LiveIndex implements IndexHandle {
       clearTimeout(timer);
     }
     this.lockWait?.abort(new Error('the server is shutting down'));
+    this.unsubscribeReranker?.();
     await this.opts.embedder?.close?.();
+    await this.opts.reranker?.close();
     // Requests still running keep their snapshot; it is freed when the last one ends.
     this.searcher.snapshot.retire();
   }
@@ -496,13 +509,14 @@ export class LiveIndex implements IndexHandle {
   private makeSearcher(snapshot: IndexSnapshot): Searcher {
     const embedder = this.opts.embedder;
     const info = snapshot.info();
-    if (embedder && !info.hasVectors && this.modelState !== 'failed' && !this.closed) return new VectorsPendingSearcher(snapshot, null);
+    const options: SearcherOptions = { reranker: this.opts.reranker ?? null };
+    if (embedder && !info.hasVectors && this.modelState !== 'failed' && !this.closed) return new VectorsPendingSearcher(snapshot, null, options);
     if (!embedder || !info.hasVectors || !info.embedding || spaceMismatch(info.embedding, embedder.info)) {
-      return new Searcher(snapshot, null);
+      return new Searcher(snapshot, null, options);
     }
-    if (this.modelState === 'ready') return new Searcher(snapshot, embedder);
-    if (this.modelState === 'failed') return new Searcher(snapshot, null);
-    return new ModelWaitSearcher(snapshot, () => this.modelWithin(this.opts.modelWaitMs ?? DEFAULT_MODEL_WAIT_MS));
+    if (this.modelState === 'ready') return new Searcher(snapshot, embedder, options);
+    if (this.modelState === 'failed') return new Searcher(snapshot, null, options);
+    return new ModelWaitSearcher(snapshot, () => this.modelWithin(this.opts.modelWaitMs ?? DEFAULT_MODEL_WAIT_MS), options);
   }
 
   /** The embedder once the model is ready, or a notice saying why not (failed, or not ready within `ms`). */

@@ -68,7 +68,7 @@ export function createServer(deps: ServerDeps): McpServer {
  * Tells this session's client what changed in the index, whoever caused it (the reindex tool of
  * any session, watch mode, start-up): a finished rebuild goes to the client log (at the level the
  * client set), a new version also as resources/list_changed (the document list may differ), and
- * failures and model news as log messages. The subscription ends with the session.
+ * failures and model and reranker news as log messages. The subscription ends with the session.
  */
 function announceChanges(server: McpServer, index: IndexHandle): void {
   const send = (level: 'info' | 'warning' | 'error', data: string) => {
@@ -86,6 +86,9 @@ function announceChanges(server: McpServer, index: IndexHandle): void {
         break;
       case 'model':
         send(event.state === 'ready' ? 'info' : 'warning', event.message);
+        break;
+      case 'reranker':
+        send(event.state === 'ready' || event.state === 'recovered' ? 'info' : 'warning', event.message);
         break;
       default:
         break;

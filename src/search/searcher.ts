@@ -1,14 +1,17 @@
 // The one ranking pipeline, over any storage backend (src/backend). Per query text (the question
 // and each variant): a semantic list (cosine kNN over embeddings) and a lexical list (BM25 over
 // folded, stemmed tokens). Lists are fused on per-query z-scores (fusion.ts), identical copies in other outlets fold
-// into `alsoIn` (dedup.ts), and one document may not fill the list (diversity.ts). The backend only
-// answers primitive lists; every ranking decision is made here, once, for every backend.
+// into `alsoIn` (dedup.ts), an optional reranker reorders the first fused results (src/rerank),
+// and one document may not fill the list (diversity.ts). The backend only answers primitive
+// lists; every ranking decision is made here, once, for every backend.
 import type { PassageFilter, ScoredPassage } from '../backend/backend.ts';
 import { comparePassages } from '../backend/backend.ts';
 import type { IndexSnapshot } from '../backend/snapshot.ts';
 import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
+import { applyRerankScores, type Reranked } from '../rerank/order.ts';
+import type { RerankStage } from '../rerank/stage.ts';
 import { tokenize } from '../text/tokenize.ts';
-import type { Lang, SearchHit, SearchMode, SearchResponse, Passage } from '../types.ts';
+import type { Lang, Passage, RerankReport, SearchHit, SearchMode, SearchResponse } from '../types.ts';
 import { UNLIMITED, type WorkBudget } from '../util/budget.ts';
 import { copyKey, groupCopies } from './dedup.ts';
 import { capPerDocument } from './diversity.ts';
@@ -43,9 +46,17 @@ export const DEFAULT_PER_DOCUMENT = 1;
 /** Copy keys kept per searcher; a bound so a long-running server over a huge corpus stays flat. */
 const COPY_KEY_CACHE_LIMIT = 100_000;
 
-/** How deep each ranking goes before fusion and grouping: deep enough that k heads survive. */
-function candidateDepth(k: number, size: number): number {
-  return Math.min(size, Math.max(50, k * 5));
+/**
+ * How deep each ranking goes before fusion and grouping: deep enough that k heads survive, and
+ * that a reranker gets the number of results it reorders.
+ */
+function candidateDepth(k: number, size: number, rerankTop: number): number {
+  return Math.min(size, Math.max(50, k * 5, rerankTop));
+}
+
+export interface SearcherOptions {
+  /** Reorders the first fused results; absent or null: no reranking. */
+  reranker?: RerankStage | null;
 }
 
 export class Searcher {
@@ -54,6 +65,7 @@ export class Searcher {
   constructor(
     readonly snapshot: IndexSnapshot,
     private readonly embedder: Embedder | null,
+    readonly options: SearcherOptions = {},
   ) {}
 
   /** Whether semantic ranking is possible: the index has vectors and a matching embedder is set. */
@@ -69,7 +81,7 @@ export class Searcher {
     const queries = [query, ...(opts.variants ?? [])].filter((q) => q.trim().length > 0);
     const filter = mergeFilter(opts);
     const info = this.snapshot.info();
-    const depth = candidateDepth(k, info.counts.passages);
+    const depth = candidateDepth(k, info.counts.passages, this.options.reranker?.top ?? 0);
 
     let mode = requestedMode;
     let notice: string | undefined;
@@ -132,12 +144,32 @@ export class Searcher {
       .map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text }));
     const groups = groupCopies(candidates, { keyOf: (c) => this.copyKeyOf(c.passage) });
     await budget.pause();
+    const { ranked, rerank } = await this.rerankGroups(query, groups);
     const ordered = capPerDocument(
-      groups.map((g) => ({ ...g, docId: g.head.docId })),
+      ranked.map((r) => ({ ...r, docId: r.item.head.docId })),
       perDocument,
     );
-    const results = await Promise.all(ordered.slice(0, k).map((g) => this.hit(g.head.passage, g.head.score, g.also.map((a) => a.passage.id))));
-    return { mode, requestedMode, results, ...(notice ? { notice } : {}) };
+    const results = await Promise.all(
+      ordered.slice(0, k).map(({ item, score }) => this.hit(item.head.passage, item.head.score, item.also.map((a) => a.passage.id), score)),
+    );
+    return { mode, requestedMode, results, ...(notice ? { notice } : {}), ...(rerank ? { rerank } : {}) };
+  }
+
+  /**
+   * The reranker's order for the first `top` groups (by their heads' text) and the fused order
+   * after them; the fused order throughout when there is no reranker or it did not answer.
+   */
+  private async rerankGroups<G extends { head: { text: string } }>(
+    query: string,
+    groups: readonly G[],
+  ): Promise<{ ranked: Array<Reranked<G>>; rerank?: RerankReport }> {
+    const stage = this.options.reranker;
+    const fused = () => groups.map((item) => ({ item }));
+    if (!stage || groups.length === 0) return { ranked: fused() };
+    const window = groups.slice(0, stage.top);
+    const outcome = await stage.rerank(query, window.map((g) => g.head.text));
+    const rerank: RerankReport = { by: outcome.by, applied: outcome.applied, candidates: window.length, ...(outcome.notice ? { notice: outcome.notice } : {}) };
+    return { ranked: outcome.applied && outcome.scores ? applyRerankScores(groups, outcome.scores) : fused(), rerank };
   }
 
   /** BM25 hits of one query text and the share of its tokens the index holds at all. */
@@ -179,7 +211,7 @@ export class Searcher {
     return key;
   }
 
-  async hit(p: Passage, score: number, alsoIn: string[]): Promise<SearchHit> {
+  async hit(p: Passage, score: number, alsoIn: string[], rerankScore?: number): Promise<SearchHit> {
     const doc = await this.snapshot.backend.document(p.docId);
     return {
       citation: p.id,
@@ -194,6 +226,7 @@ export class Searcher {
       text: p.text,
       score: Math.round(score * 1e6) / 1e6,
       alsoIn,
+      ...(rerankScore !== undefined && Number.isFinite(rerankScore) ? { rerankScore: Math.round(rerankScore * 1e6) / 1e6 } : {}),
     };
   }
 }

@@ -4,6 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { hasChanges } from '../../corpus/changes.ts';
 import { buildViewSchema, describeProgress } from '../builds.ts';
+import type { RerankerStatus } from '../../rerank/stage.ts';
 import type { IndexHandle, IndexStatus } from '../index-handle.ts';
 import { summaryLine, summaryOut, summarySchema } from './reindex.ts';
 import { guarded, MAX_ID_CHARS, plural, toolError, toolResult, type ToolContext } from './shared.ts';
@@ -46,6 +47,27 @@ export const statusSchema = z.object({
     .optional()
     .describe('The corpus folder compared with the served version (absent when it could not be read: see corpus_error).'),
   corpus_error: z.string().optional().describe('Why the corpus folder could not be compared, when it could not.'),
+  reranker: z
+    .object({
+      provider: z.enum(['http', 'transformers']).describe('http: a /rerank server; transformers: a cross-encoder run in process.'),
+      model: z.string().describe('Model name on the server, Hub id or local folder name.'),
+      api: z.enum(['cohere', 'tei']).optional().describe('Request format of an http reranker.'),
+      url: z.string().optional().describe('Endpoint of an http reranker (credentials removed).'),
+      dtype: z.string().optional().describe('dtype of a local model.'),
+      top: z.number().int().describe('How many fused results each search reranks.'),
+      timeout_ms: z.number().int().describe('Time a search gives the reranker before keeping the fused order.'),
+      state: z
+        .enum(['idle', 'loading', 'ready', 'failing', 'paused'])
+        .describe(
+          'idle: not used yet; loading: the local model is loading; ready: the last search was reranked; failing: the last attempt failed ' +
+            '(searches keep the fused order and say so); paused: it failed repeatedly and is skipped until retry_at.',
+        ),
+      failures: z.number().int().describe('Failed attempts since the last success.'),
+      last_error: z.string().optional().describe('Why the last attempt failed.'),
+      retry_at: z.string().optional().describe('When a paused reranker is tried again (ISO time).'),
+    })
+    .optional()
+    .describe('The optional reranking stage that reorders the first fused results; absent when none is configured.'),
 });
 export type StatusOut = z.infer<typeof statusSchema>;
 
@@ -94,7 +116,33 @@ export function statusOut(s: IndexStatus): StatusOut {
     ...(s.lastReindex ? { last_reindex: summaryOut(s.lastReindex) } : {}),
     ...(s.lastReindexError ? { last_reindex_error: s.lastReindexError } : {}),
     ...(s.warning ? { warning: s.warning } : {}),
+    ...(s.reranker ? { reranker: rerankerOut(s.reranker) } : {}),
   };
+}
+
+function rerankerOut(r: RerankerStatus): NonNullable<StatusOut['reranker']> {
+  return {
+    provider: r.provider,
+    model: r.model,
+    ...(r.api ? { api: r.api } : {}),
+    ...(r.url ? { url: r.url } : {}),
+    ...(r.dtype ? { dtype: r.dtype } : {}),
+    top: r.top,
+    timeout_ms: r.timeoutMs,
+    state: r.state,
+    failures: r.failures,
+    ...(r.lastError ? { last_error: r.lastError } : {}),
+    ...(r.retryAt ? { retry_at: r.retryAt } : {}),
+  };
+}
+
+/** One line about the reranker for index_status, or undefined when there is none. */
+export function rerankerLine(r: StatusOut['reranker']): string | undefined {
+  if (!r) return undefined;
+  const head = `Reranker: ${r.provider} ${r.api ? `${r.api} ` : ''}${r.model}, top ${r.top} results, ${r.state}`;
+  if (r.state === 'paused') return `${head} until ${r.retry_at ?? 'later'} (searches keep the fused order meanwhile). Last error: ${r.last_error ?? 'unknown'}`;
+  if (r.state === 'failing') return `${head} (the last search kept the fused order). Last error: ${r.last_error ?? 'unknown'}`;
+  return `${head}.`;
 }
 
 /** The one-line status used by index_status and the server instructions. Never holds corpus text. */
@@ -104,7 +152,7 @@ export function statusLine(s: StatusOut): string {
 }
 
 const DESCRIPTION = [
-  'Report the state of the index: search mode (hybrid, or lexical-only when no embedding model is available), model,',
+  'Report the state of the index: search mode (hybrid, or lexical-only when no embedding model is available), model, reranker,',
   'document and passage counts, build time, whether the corpus folder changed since (files added, changed, removed),',
   'a running rebuild\'s stage, percent and time left, and the last rebuild\'s summary or error.',
   'Use it when search results say they are lexical only, to check the corpus size, or with build_id to follow a rebuild that reindex left running.',
@@ -151,6 +199,8 @@ export function registerIndexStatusTool(server: McpServer, ctx: ToolContext): vo
         if (structured.last_reindex) lines.push(`Last rebuild: ${summaryLine(structured.last_reindex)}`);
         if (structured.last_reindex_error) lines.push(`Last rebuild failed: ${structured.last_reindex_error}`);
         if (structured.warning) lines.push(`Warning: ${structured.warning}`);
+        const reranker = rerankerLine(structured.reranker);
+        if (reranker) lines.push(reranker);
         return toolResult(structured, lines.join('\n'));
       }),
   );
