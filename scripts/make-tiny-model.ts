@@ -1,9 +1,15 @@
-// Writes test/fixtures/tiny-model/: a BERT-shaped ONNX encoder with seeded random weights and a
-// character-level WordPiece tokenizer covering Arabic, Persian and Latin text. It lets the
-// transformers.js provider be tested end to end (load, tokenise, run, pool) offline and in
-// milliseconds; its vectors mean nothing linguistically.
+// Writes two test fixtures with seeded random weights and a character-level WordPiece tokenizer
+// covering Arabic, Persian and Latin text, so the in-process providers are tested end to end
+// (load, tokenise, run) offline and in milliseconds:
+// - test/fixtures/tiny-model/: a BERT-shaped encoder (last_hidden_state) for the embedder; its
+//   vectors mean nothing linguistically;
+// - test/fixtures/tiny-reranker/: a cross-encoder (sequence classification, `logits` [pairs, 1])
+//   for the reranker. Its logit is the cosine between the summed character embeddings of the
+//   question segment and of the passage segment, told apart by token_type_ids, so passages sharing
+//   the question's characters score higher: a ranking a test can predict, and one that breaks if
+//   pairs are encoded wrongly.
 //
-// Run: npx tsx scripts/make-tiny-model.ts [outDir]
+// Run: npx tsx scripts/make-tiny-model.ts [embedderDir] [rerankerDir]
 // The output is byte-for-byte deterministic, so re-running it must not change the committed files.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +22,7 @@ const { onnx } = onnxProto;
 
 const HIDDEN = 32;
 const SEED = 0x5a4ad;
+const RERANKER_SEED = 0x7e4a2;
 
 /** mulberry32: tiny, seedable, good enough for weights nobody reads. */
 function makeRng(seed: number): () => number {
@@ -158,6 +165,14 @@ function node(opType: string, inputs: string[], outputs: string[], attrs: OnnxTy
   return onnx.NodeProto.create({ opType, input: inputs, output: outputs, name: outputs[0] ?? opType, attribute: attrs });
 }
 
+function ints(name: string, values: number[]) {
+  return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: values });
+}
+
+function int(name: string, value: number) {
+  return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
+}
+
 /**
  * last_hidden_state = (x + tanh(x·W)) * mask, with x = word_emb[input_ids] + type_emb[token_type_ids].
  * All three inputs are consumed so the runtime and transformers.js see a normal BERT signature.
@@ -207,26 +222,60 @@ export function buildModel(vocabSize: number): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-export function writeTinyModel(outDir: string): void {
-  const vocab = buildVocab();
-  const bytes = buildModel(vocab.length);
+/**
+ * logits = cos(Σ_q e, Σ_p e), with e = word_emb[input_ids], Σ_q over the real tokens of segment 0
+ * (question, with [CLS] and its [SEP]) and Σ_p over segment 1 (passage and the closing [SEP]).
+ */
+export function buildRerankerModel(vocabSize: number): Uint8Array {
+  const rng = makeRng(RERANKER_SEED);
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const eps = onnx.TensorProto.create({ name: 'eps', dims: [], dataType: FLOAT, rawData: new Uint8Array(new Float32Array([1e-6]).buffer) });
+  const graph = onnx.GraphProto.create({
+    name: 'tiny_cross_encoder',
+    initializer: [floatTensor('word_embeddings', [vocabSize, HIDDEN], rng, 1), int64Tensor('axis1', [1]), int64Tensor('axis2', [2]), eps],
+    input: [
+      valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']),
+      valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length']),
+      valueInfo('token_type_ids', INT64, ['batch_size', 'sequence_length']),
+    ],
+    output: [valueInfo('logits', FLOAT, ['batch_size', 1])],
+    node: [
+      node('Gather', ['word_embeddings', 'input_ids'], ['tok'], [int('axis', 0)]),
+      node('Cast', ['attention_mask'], ['mask_f'], [int('to', FLOAT)]),
+      node('Cast', ['token_type_ids'], ['type_f'], [int('to', FLOAT)]),
+      node('Mul', ['mask_f', 'type_f'], ['mask_p']),
+      node('Sub', ['mask_f', 'mask_p'], ['mask_q']),
+      node('Unsqueeze', ['mask_q', 'axis2'], ['mask_q3']),
+      node('Unsqueeze', ['mask_p', 'axis2'], ['mask_p3']),
+      node('Mul', ['tok', 'mask_q3'], ['tok_q']),
+      node('Mul', ['tok', 'mask_p3'], ['tok_p']),
+      node('ReduceSum', ['tok_q', 'axis1'], ['sum_q'], [int('keepdims', 0)]),
+      node('ReduceSum', ['tok_p', 'axis1'], ['sum_p'], [int('keepdims', 0)]),
+      node('Mul', ['sum_q', 'sum_p'], ['prod']),
+      node('ReduceSum', ['prod', 'axis1'], ['dot'], [int('keepdims', 1)]),
+      node('ReduceL2', ['sum_q'], ['norm_q'], [ints('axes', [1]), int('keepdims', 1)]),
+      node('ReduceL2', ['sum_p'], ['norm_p'], [ints('axes', [1]), int('keepdims', 1)]),
+      node('Mul', ['norm_q', 'norm_p'], ['norms']),
+      node('Add', ['norms', 'eps'], ['denominator']),
+      node('Div', ['dot', 'denominator'], ['logits']),
+    ],
+  });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'sanad-make-tiny-model',
+    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 14 })],
+    graph,
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+/** tokenizer.json, tokenizer_config.json and the graph under both dtype names (q8 and fp32). */
+function writeModelFolder(outDir: string, vocab: readonly string[], bytes: Uint8Array, config: object, readme: string[]): void {
   mkdirSync(path.join(outDir, 'onnx'), { recursive: true });
-  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-  writeFileSync(
-    path.join(outDir, 'config.json'),
-    json({
-      model_type: 'bert',
-      architectures: ['BertModel'],
-      hidden_size: HIDDEN,
-      num_hidden_layers: 1,
-      num_attention_heads: 1,
-      intermediate_size: HIDDEN,
-      vocab_size: vocab.length,
-      type_vocab_size: 2,
-      max_position_embeddings: 512,
-      pad_token_id: 0,
-    }),
-  );
+  writeFileSync(path.join(outDir, 'config.json'), json(config));
   writeFileSync(
     path.join(outDir, 'tokenizer_config.json'),
     json({
@@ -245,8 +294,57 @@ export function writeTinyModel(outDir: string): void {
   // The same graph under both names: q8 loads model_quantized.onnx, fp32 loads model.onnx.
   writeFileSync(path.join(outDir, 'onnx', 'model.onnx'), bytes);
   writeFileSync(path.join(outDir, 'onnx', 'model_quantized.onnx'), bytes);
-  writeFileSync(
-    path.join(outDir, 'README.md'),
+  writeFileSync(path.join(outDir, 'README.md'), [...readme, ''].join('\n'));
+}
+
+export function writeTinyReranker(outDir: string): void {
+  const vocab = buildVocab();
+  writeModelFolder(
+    outDir,
+    vocab,
+    buildRerankerModel(vocab.length),
+    {
+      model_type: 'bert',
+      architectures: ['BertForSequenceClassification'],
+      hidden_size: HIDDEN,
+      num_labels: 1,
+      id2label: { 0: 'LABEL_0' },
+      label2id: { LABEL_0: 0 },
+      vocab_size: vocab.length,
+      type_vocab_size: 2,
+      max_position_embeddings: 512,
+      pad_token_id: 0,
+    },
+    [
+      '# tiny-reranker (test fixture)',
+      '',
+      'Generated by `npx tsx scripts/make-tiny-model.ts`; do not edit by hand.',
+      'A cross-encoder-shaped ONNX graph (input_ids, attention_mask, token_type_ids → logits [pairs, 1])',
+      'with seeded random character embeddings. Its score is the cosine between the summed embeddings',
+      'of the question segment and of the passage segment: passages sharing the question\'s characters',
+      'score higher. It exists so the in-process reranker can be tested offline.',
+    ],
+  );
+}
+
+export function writeTinyModel(outDir: string): void {
+  const vocab = buildVocab();
+  writeModelFolder(
+    outDir,
+    vocab,
+    buildModel(vocab.length),
+    {
+      model_type: 'bert',
+      architectures: ['BertModel'],
+      hidden_size: HIDDEN,
+      num_hidden_layers: 1,
+      num_attention_heads: 1,
+      intermediate_size: HIDDEN,
+      vocab_size: vocab.length,
+      type_vocab_size: 2,
+      max_position_embeddings: 512,
+      pad_token_id: 0,
+    },
     [
       '# tiny-model (test fixture)',
       '',
@@ -254,8 +352,7 @@ export function writeTinyModel(outDir: string): void {
       `A ${HIDDEN}-dimensional BERT-shaped ONNX graph with seeded random weights and a character-level`,
       'WordPiece vocabulary (Arabic, Persian, Latin). Its vectors carry no meaning: it exists so the',
       'transformers.js provider can be tested offline.',
-      '',
-    ].join('\n'),
+    ],
   );
 }
 
@@ -263,6 +360,8 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain) {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const outDir = path.resolve(process.argv[2] ?? path.join(here, '..', 'test', 'fixtures', 'tiny-model'));
+  const rerankerDir = path.resolve(process.argv[3] ?? path.join(here, '..', 'test', 'fixtures', 'tiny-reranker'));
   writeTinyModel(outDir);
-  console.error(`tiny model written to ${outDir}`);
+  writeTinyReranker(rerankerDir);
+  console.error(`tiny model written to ${outDir}, tiny reranker to ${rerankerDir}`);
 }
