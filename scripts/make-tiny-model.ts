@@ -173,13 +173,28 @@ function int(name: string, value: number) {
   return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
 }
 
+/** The three inputs of a BERT graph, so the runtime and transformers.js see a normal signature. */
+function bertInputs() {
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  return ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => valueInfo(name, INT64, ['batch_size', 'sequence_length']));
+}
+
+function encodeModel(graph: OnnxTypes.IGraphProto): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'sanad-make-tiny-model',
+    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 14 })],
+    graph,
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
 /**
  * last_hidden_state = (x + tanh(x·W)) * mask, with x = word_emb[input_ids] + type_emb[token_type_ids].
  * All three inputs are consumed so the runtime and transformers.js see a normal BERT signature.
  */
 export function buildModel(vocabSize: number): Uint8Array {
   const rng = makeRng(SEED);
-  const INT64 = onnx.TensorProto.DataType.INT64;
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const graph = onnx.GraphProto.create({
     name: 'tiny_bert',
@@ -189,11 +204,7 @@ export function buildModel(vocabSize: number): Uint8Array {
       floatTensor('dense_weight', [HIDDEN, HIDDEN], rng, 1 / Math.sqrt(HIDDEN)),
       int64Tensor('unsqueeze_axes', [2]),
     ],
-    input: [
-      valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']),
-      valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length']),
-      valueInfo('token_type_ids', INT64, ['batch_size', 'sequence_length']),
-    ],
+    input: bertInputs(),
     output: [valueInfo('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', HIDDEN])],
     node: [
       node('Gather', ['word_embeddings', 'input_ids'], ['tok'], [
@@ -213,13 +224,7 @@ export function buildModel(vocabSize: number): Uint8Array {
       node('Mul', ['h', 'mask_3d'], ['last_hidden_state']),
     ],
   });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'sanad-make-tiny-model',
-    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 14 })],
-    graph,
-  });
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel(graph);
 }
 
 /**
@@ -228,17 +233,12 @@ export function buildModel(vocabSize: number): Uint8Array {
  */
 export function buildRerankerModel(vocabSize: number): Uint8Array {
   const rng = makeRng(RERANKER_SEED);
-  const INT64 = onnx.TensorProto.DataType.INT64;
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const eps = onnx.TensorProto.create({ name: 'eps', dims: [], dataType: FLOAT, rawData: new Uint8Array(new Float32Array([1e-6]).buffer) });
   const graph = onnx.GraphProto.create({
     name: 'tiny_cross_encoder',
     initializer: [floatTensor('word_embeddings', [vocabSize, HIDDEN], rng, 1), int64Tensor('axis1', [1]), int64Tensor('axis2', [2]), eps],
-    input: [
-      valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']),
-      valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length']),
-      valueInfo('token_type_ids', INT64, ['batch_size', 'sequence_length']),
-    ],
+    input: bertInputs(),
     output: [valueInfo('logits', FLOAT, ['batch_size', 1])],
     node: [
       node('Gather', ['word_embeddings', 'input_ids'], ['tok'], [int('axis', 0)]),
@@ -261,13 +261,7 @@ export function buildRerankerModel(vocabSize: number): Uint8Array {
       node('Div', ['dot', 'denominator'], ['logits']),
     ],
   });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'sanad-make-tiny-model',
-    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 14 })],
-    graph,
-  });
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel(graph);
 }
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;

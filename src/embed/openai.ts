@@ -86,13 +86,13 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   const log = (line: string) => opts.onLog?.(clean(line));
   const api = createJsonApi({
     url,
-    ...(key ? { apiKey: key } : {}),
+    apiKey: key,
     timeoutMs: positiveInt(opts.timeoutMs ?? DEFAULT_OPENAI_TIMEOUT_MS, 'timeoutMs (--embed-timeout)'),
     maxRetries: opts.maxRetries ?? DEFAULT_OPENAI_MAX_RETRIES,
     retryBaseMs: opts.retryBaseMs ?? 500,
     maxRetryDelayMs: opts.maxRetryDelayMs ?? 30_000,
-    fetchImpl: opts.fetchImpl ?? fetch,
-    sleep: opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    fetchImpl: opts.fetchImpl,
+    sleep: opts.sleep,
     log,
     words: {
       what: 'embedding',

@@ -76,13 +76,13 @@ export function createHttpReranker(opts: HttpRerankerOptions): Reranker {
   const log = (line: string) => opts.onLog?.(clean(line));
   const client = createJsonApi({
     url,
-    ...(key ? { apiKey: key } : {}),
+    apiKey: key,
     timeoutMs: positiveInt(opts.timeoutMs ?? 60_000, 'timeoutMs (--rerank-timeout)'),
     maxRetries: opts.maxRetries ?? DEFAULT_RERANK_MAX_RETRIES,
     retryBaseMs: opts.retryBaseMs ?? 200,
     maxRetryDelayMs: opts.maxRetryDelayMs ?? 10_000,
-    fetchImpl: opts.fetchImpl ?? fetch,
-    sleep: opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    fetchImpl: opts.fetchImpl,
+    sleep: opts.sleep,
     log,
     words: {
       what: 'rerank',

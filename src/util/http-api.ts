@@ -106,8 +106,10 @@ export interface JsonApiOptions {
   retryBaseMs: number;
   /** Longest single wait, including a server's Retry-After. */
   maxRetryDelayMs: number;
-  fetchImpl: typeof fetch;
-  sleep: (ms: number) => Promise<void>;
+  /** fetch by default; tests inject their own. */
+  fetchImpl?: typeof fetch;
+  /** Waits between retries (a timer by default); tests inject one that records instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
   /** Retry notices; the caller redacts. */
   log: (line: string) => void;
   words: ApiWords;
@@ -123,6 +125,8 @@ export interface JsonApi {
 
 export function createJsonApi(opts: JsonApiOptions): JsonApi {
   const { words } = opts;
+  const doFetch = opts.fetchImpl ?? fetch;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const key = opts.apiKey && opts.apiKey.length > 0 ? opts.apiKey : undefined;
 
   async function attempt(body: string, timeoutMs: number): Promise<string> {
@@ -134,7 +138,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
     let text: string;
     let retryAfter: string | null;
     try {
-      const res = await opts.fetchImpl(opts.url, { method: 'POST', headers, body, signal: controller.signal });
+      const res = await doFetch(opts.url, { method: 'POST', headers, body, signal: controller.signal });
       status = res.status;
       retryAfter = res.headers.get('retry-after');
       text = await res.text();
@@ -191,7 +195,7 @@ export function createJsonApi(opts: JsonApiOptions): JsonApi {
           }
           tries++;
           opts.log(`${words.what} request failed (${err.message}); retry ${tries}/${opts.maxRetries} in ${Math.round(delay)} ms`);
-          await opts.sleep(delay);
+          await sleep(delay);
         }
       }
     },
