@@ -120,6 +120,10 @@ describe('search with a reranker, through MCP', () => {
     assert.deepEqual((capped.structured.results as Result[]).map((r) => r.citation), expectedCapped.map((h) => h.citation));
   });
 
+  test('the server instructions say that results are reranked', () => {
+    assert.match(client.getInstructions() ?? '', /\nEach search's first 4 results are reordered by a reranker \(http fake-reranker\); when it fails, the search keeps the fused order and says so in its notice\.$/);
+  });
+
   test('index_status reports the reranker', async () => {
     const { structured, text } = await call('index_status', {});
     assert.deepEqual(structured.reranker, {

@@ -23,5 +23,11 @@ export function buildInstructions(status: StatusOut | null): string {
     '',
     status ? `${statusLine(status)} Call index_status for the current state.` : 'Index status is unavailable at start; call index_status.',
   ];
+  if (status?.reranker) {
+    const r = status.reranker;
+    lines.push(
+      `Each search's first ${r.top} results are reordered by a reranker (${r.provider} ${r.model}); when it fails, the search keeps the fused order and says so in its notice.`,
+    );
+  }
   return lines.join('\n');
 }
