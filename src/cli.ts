@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   view: async () => (await import('./commands/view-command.ts')).viewCommand,
   init: async () => (await import('./commands/init-command.ts')).initCommand,
   solr: async () => (await import('./commands/solr-command.ts')).solrCommand,
+  get: async () => (await import('./commands/get-command.ts')).getCommand,
+  verify: async () => (await import('./commands/verify-command.ts')).verifyCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -26,6 +28,8 @@ const SUMMARIES: Record<string, string> = {
   view: 'show cited passages and quotes in a browser (a local web page)',
   init: 'write the sample corpus into a folder (a first run outside a checkout)',
   solr: 'create or inspect the Solr collection (--backend solr)',
+  get: 'print cited passages (and their neighbours) by citation id',
+  verify: 'check a quote against the articles (exit 0 when it verifies)',
 };
 
 export function usage(): string {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
 
 export class CliError extends Error {
   constructor(
@@ -178,4 +179,31 @@ export function resolveBackend(
   if (kind !== 'solr') throw new CliError(`--backend must be embedded or solr (got "${kind}")`);
   if (!solrUrl) throw new CliError('--backend solr needs --solr-url URL[,URL…] or a ZooKeeper host string (or SANAD_SOLR_URL)');
   return { kind, solrUrl, collection: flags.collection ?? (env.SANAD_COLLECTION || undefined) ?? DEFAULT_COLLECTION };
+}
+
+/**
+ * Checks command-line values against a tool's own input schema, so a command accepts exactly what
+ * the tool does, with the same defaults, limits and messages (flag names in place of fields).
+ */
+export function toolArgs<S extends z.ZodRawShape>(
+  shape: S,
+  values: Record<string, unknown>,
+  /** How to name fields that are not flags (positional arguments), e.g. { quote: 'the quote' }. */
+  labels: Record<string, string> = {},
+): z.infer<z.ZodObject<S>> {
+  const parsed = z.object(shape).safeParse(values);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => {
+    const field = i.path[0];
+    const name = typeof field === 'string' ? (labels[field] ?? `--${field.replaceAll('_', '-')}`) : undefined;
+    return `${name ? `${name}: ` : ''}${i.message}`;
+  });
+  throw new CliError(issues.join('; '));
+}
+
+/** A numeric flag as a number for schema checks; anything else is passed on as given, for the schema to name. */
+export function numeric(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) ? n : value;
 }

@@ -3,8 +3,9 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { viewOf } from '../mcp/tools/index-view.ts';
+import { DEFAULT_K, MAX_DOCUMENT_FILTER, MAX_K, MAX_VARIANTS, runSearch, searchInputShape } from '../mcp/tools/search.ts';
 import { openSearcher } from '../search/open-searcher.ts';
-import type { SearchOptions, Searcher } from '../search/searcher.ts';
 import type { SearchHit, SearchResponse } from '../types.ts';
 import { rerankStageFrom } from '../rerank/config.ts';
 import {
@@ -14,30 +15,40 @@ import {
   EMBEDDER_HELP,
   EMBEDDER_OPTIONS,
   embedderFlags,
+  numeric,
   PATH_HELP,
   PATH_OPTIONS,
-  intFlag,
   parseFlags,
   RERANK_HELP,
   RERANK_OPTIONS,
   rerankerFlags,
   resolveBackend,
   resolvePaths,
+  toolArgs,
 } from './cli-args.ts';
 
-const HELP = `usage: sanad search "<query>" [--k N] [--mode hybrid|semantic|lexical] [--json]
-       sanad search --queries FILE.jsonl --json [--k N] [--mode ...]
+const HELP = `usage: sanad search "<query>" [--k N] [--mode hybrid|semantic|lexical] [filters] [--json]
+       sanad search --queries FILE.jsonl --json [--k N] [--mode ...] [filters]
 
-Searches the index. Queries may be in English, Arabic or Persian. Each result carries a citation
-id (document#pN), character offsets into the source file and the verbatim paragraph text.
-A batch file has one {"id": ..., "query": ...} per line; one {"id", "results"} line is written
-per query.
+Searches the index, as the search tool does (same arguments, limits and ranking). Queries may be in
+English, Arabic or Persian. Each result carries a citation id (document#pN), character offsets into
+the source file and the verbatim paragraph text. A batch file has one {"id": ..., "query": ...} per
+line; one {"id", "results"} line is written per query.
 
-  --k N          results to return (default 8, max 100)
-  --mode M       hybrid (default), semantic or lexical
-  --json         JSON output: {"mode", "results": [{"citation", "document", "path", "start", "end",
-                 "text", "score", "also_in", "rerank_score"?}], "rerank"?}
-  --queries F    batch mode (JSON lines in, JSON lines out)
+  --k N                 results to return (default ${DEFAULT_K}, max ${MAX_K})
+  --mode M              hybrid (default), semantic or lexical
+  --variants "Q"        another phrasing of the question (e.g. in Arabic or Persian), ranked
+                        together with it; repeat for several (at most ${MAX_VARIANTS})
+  --documents ID        only this document; repeat for several (at most ${MAX_DOCUMENT_FILTER})
+  --per-document N      passages one article may take before the others' best ones (default 1)
+  --language L          only passages in ar, fa or en
+  --outlet NAME         only articles first published by this outlet; repeat for several
+  --published-from D, --published-to D    publication date range (YYYY-MM-DD, YYYY-MM or YYYY)
+  --mentioned-from D, --mentioned-to D    range of dates the article mentions
+  --json                JSON output: {"mode", "results": [{"citation", "document", "path", "start",
+                        "end", "text", "score", "also_in", "rerank_score"?, "lang", "outlet"?,
+                        "published"?}], "rerank"?}
+  --queries F           batch mode (JSON lines in, JSON lines out)
 ${PATH_HELP}
 
 ${BACKEND_HELP}
@@ -46,8 +57,7 @@ ${EMBEDDER_HELP}
 
 ${RERANK_HELP}`;
 
-const ModeSchema = z.enum(['hybrid', 'semantic', 'lexical']);
-const BatchLineSchema = z.object({ id: z.union([z.string(), z.number()]), query: z.string().min(1) });
+const BatchLineSchema = z.object({ id: z.union([z.string(), z.number()]), query: z.string() });
 
 export const searchCommand = {
   summary: 'search the index',
@@ -59,6 +69,15 @@ export const searchCommand = {
       ...RERANK_OPTIONS,
       k: { type: 'string' },
       mode: { type: 'string' },
+      variants: { type: 'string', multiple: true },
+      documents: { type: 'string', multiple: true },
+      'per-document': { type: 'string' },
+      language: { type: 'string' },
+      outlet: { type: 'string', multiple: true },
+      'published-from': { type: 'string' },
+      'published-to': { type: 'string' },
+      'mentioned-from': { type: 'string' },
+      'mentioned-to': { type: 'string' },
       json: { type: 'boolean' },
       queries: { type: 'string' },
     });
@@ -66,12 +85,25 @@ export const searchCommand = {
       process.stdout.write(`${HELP}\n`);
       return 0;
     }
-    const k = intFlag(values.k, 'k', 8, 1, 100);
-    const mode = ModeSchema.safeParse(values.mode ?? 'hybrid');
-    if (!mode.success) throw new CliError(`--mode must be hybrid, semantic or lexical (got "${values.mode}")`);
     const query = positionals.join(' ').trim();
     if (!values.queries && query === '') throw new CliError('give a query ("sanad search \\"your question\\"") or --queries FILE.jsonl');
     if (values.queries && query !== '') throw new CliError('give either a query or --queries, not both');
+    // Everything but the query, checked by the search tool's own schema (a placeholder query here;
+    // each real one is checked when it is run).
+    const rest = {
+      k: numeric(values.k),
+      mode: values.mode,
+      variants: values.variants,
+      documents: values.documents,
+      per_document: numeric(values['per-document']),
+      language: values.language,
+      outlets: values.outlet,
+      published_from: values['published-from'],
+      published_to: values['published-to'],
+      mentioned_from: values['mentioned-from'],
+      mentioned_to: values['mentioned-to'],
+    };
+    toolArgs(searchInputShape, { query: 'placeholder', ...rest });
 
     const { indexDir } = resolvePaths(values, process.env);
     const backend = resolveBackend(values, process.env);
@@ -81,9 +113,14 @@ export const searchCommand = {
       const searcher = await openSearcher(indexDir, { flags: embedderFlags(values), env: process.env, onLog: log }, backend, { reranker });
       // A local model loads now, not inside the first search's time limit.
       await reranker?.warmUp();
-      const opts: SearchOptions = { k, mode: mode.data };
-      if (values.queries) return await runBatch(searcher, values.queries, opts);
-      const response = await searcher.search(query, opts);
+      const view = viewOf(searcher);
+      const search = async (q: string) => {
+        const ran = await runSearch(view, toolArgs(searchInputShape, { query: q, ...rest }, { query: 'the query' }));
+        if ('error' in ran) throw new CliError(ran.error.replace(/^search: /u, ''), 1);
+        return ran.response;
+      };
+      if (values.queries) return await runBatch(search, values.queries);
+      const response = await search(query);
       for (const note of notices(response)) console.error(`note: ${note}`);
       process.stdout.write(values.json ? `${JSON.stringify(toJson(response))}\n` : formatReadable(response, Boolean(process.stdout.isTTY)));
       return 0;
@@ -93,7 +130,7 @@ export const searchCommand = {
   },
 };
 
-async function runBatch(searcher: Searcher, file: string, opts: SearchOptions): Promise<number> {
+async function runBatch(search: (query: string) => Promise<SearchResponse>, file: string): Promise<number> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let lineNo = 0;
   const shown = new Set<string>();
@@ -108,7 +145,13 @@ async function runBatch(searcher: Searcher, file: string, opts: SearchOptions): 
     } catch {
       throw new CliError(`${file}:${lineNo}: expected a JSON object {"id": ..., "query": "..."}`);
     }
-    const response = await searcher.search(parsed.query, opts);
+    let response: SearchResponse;
+    try {
+      response = await search(parsed.query);
+    } catch (err) {
+      if (err instanceof CliError) throw new CliError(`${file}:${lineNo}: ${err.message}`, err.exitCode);
+      throw err;
+    }
     queries++;
     if (response.rerank && !response.rerank.applied) notReranked++;
     // Each kind of notice once (its words before the reason): a batch of a thousand queries should

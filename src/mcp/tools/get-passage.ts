@@ -33,7 +33,7 @@ const neighbours = (side: 'before' | 'after') =>
     .default(0)
     .describe(`How many passages ${side} each requested one to include from the same document: 0–${MAX_NEIGHBOURS}, default 0.`);
 
-const inputSchema = {
+export const getPassageInputShape = {
   ids: z
     .array(z.string().min(1).max(MAX_ID_CHARS))
     .min(1, 'send at least one citation id')
@@ -70,30 +70,36 @@ export function registerGetPassageTool(server: McpServer, ctx: ToolContext): voi
     {
       title: 'Read passages by citation id',
       description: DESCRIPTION,
-      inputSchema,
+      inputSchema: getPassageInputShape,
       outputSchema,
       _meta: VIEW_TOOL_META,
       annotations: { title: 'Read passages by citation id', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
       withView(ctx, 'get_passage', async (view) => {
-        const ids = [...new Set(args.ids.map(cleanId))];
-        const found = await view.backend.passages(ids);
-        const unknown = ids.filter((_, i) => !found[i]);
-        if (unknown.length > 0) {
-          const messages: string[] = [];
-          for (const id of unknown) messages.push(await unknownCitationMessage(view, id));
-          return toolError(`get_passage: ${messages.join('\n')}`);
-        }
-        const passages: PassageOut[] = [];
-        for (const p of found) if (p) passages.push(await describe(view, p, args.before, args.after));
-        const structured = { passages };
-        return toolResult(structured, render(passages));
+        const read = await readPassages(view, args);
+        return 'error' in read ? toolError(read.error) : toolResult(read, renderPassages(read.passages));
       }),
   );
 }
 
 type PassageOut = z.infer<typeof passageSchema>;
+export type GetPassageArgs = z.infer<z.ZodObject<typeof getPassageInputShape>>;
+
+/** The passages asked for with their neighbours, or an error naming the nearest ids of unknown ones (the tool's and `sanad get`'s). */
+export async function readPassages(view: IndexView, args: GetPassageArgs): Promise<{ passages: PassageOut[] } | { error: string }> {
+  const ids = [...new Set(args.ids.map(cleanId))];
+  const found = await view.backend.passages(ids);
+  const unknown = ids.filter((_, i) => !found[i]);
+  if (unknown.length > 0) {
+    const messages: string[] = [];
+    for (const id of unknown) messages.push(await unknownCitationMessage(view, id));
+    return { error: `get_passage: ${messages.join('\n')}` };
+  }
+  const passages: PassageOut[] = [];
+  for (const p of found) if (p) passages.push(await describe(view, p, args.before, args.after));
+  return { passages };
+}
 
 async function describe(view: IndexView, p: Passage, before: number, after: number): Promise<PassageOut> {
   const siblings = await view.backend.passagesOf(p.docId);
@@ -107,7 +113,7 @@ async function describe(view: IndexView, p: Passage, before: number, after: numb
   };
 }
 
-function render(passages: readonly PassageOut[]): string {
+export function renderPassages(passages: readonly PassageOut[]): string {
   const lines = [SOURCE_TEXT_NOTE];
   for (const p of passages) {
     const source = [p.outlet, p.published].filter(Boolean).join(', ');

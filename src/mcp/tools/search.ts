@@ -6,7 +6,7 @@ import { DEFAULT_PER_DOCUMENT } from '../../search/searcher.ts';
 import { VIEW_TOOL_META } from '../view-link.ts';
 import type { SearchResponse } from '../../types.ts';
 import { describeFilter, filterShape, isFiltered, passageFilter } from './filters.ts';
-import { cleanId, unknownDocumentMessage } from './index-view.ts';
+import { cleanId, unknownDocumentMessage, type IndexView } from './index-view.ts';
 import {
   documentRefShape,
   idText,
@@ -138,29 +138,9 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
     },
     (args) =>
       withView(ctx, 'search', async (view) => {
-        if (args.query.trim().length === 0) return toolError('query is blank: send the question or key words to search for.');
-        const documents = args.documents?.map(cleanId);
-        for (const d of documents ?? []) {
-          if (!(await view.backend.document(d))) return toolError(`search: ${await unknownDocumentMessage(view, d)}`);
-        }
-        const asked = passageFilter(args);
-        if ('error' in asked) return toolError(`search: ${asked.error}`);
-        const filter = { ...asked.filter, ...(documents && documents.length > 0 ? { documents } : {}) };
-        const response = await view.searcher.search(args.query, {
-          k: args.k,
-          mode: args.mode,
-          variants: args.variants.filter((v) => v.trim().length > 0),
-          filter,
-          perDocument: args.per_document,
-          // Its work is bounded by the input limits; what it needs is turns for other requests (a
-          // deadline would also count the wait for a model still loading).
-          budget: workBudget({ message: 'search stopped' }),
-        });
-        // Say so when the filters leave no article at all: "nothing matched" would send the model rephrasing.
-        if (response.results.length === 0 && isFiltered(filter) && (await view.backend.listDocuments({ limit: 1, filter })).total === 0) {
-          response.notice = `no article matches the filters (${describeFilter(filter)}); list_documents shows the outlets, dates and languages there are`;
-        }
-        const structured = toStructured(args.query, response);
+        const ran = await runSearch(view, args);
+        if ('error' in ran) return toolError(ran.error);
+        const structured = toStructured(args.query, ran.response);
         // Links to the articles beside the text; the structured output stays as declared.
         return withDocumentLinks(
           toolResult(structured, render(structured)),
@@ -168,6 +148,38 @@ export function registerSearchTool(server: McpServer, ctx: ToolContext): void {
         );
       }),
   );
+}
+
+export type SearchArgs = z.infer<z.ZodObject<typeof searchInputShape>>;
+
+/**
+ * A search as the tool runs it (and `sanad search`, with the same arguments): document ids checked,
+ * filters applied inside the ranking, and a notice when the filters leave no article at all.
+ */
+export async function runSearch(view: IndexView, args: SearchArgs): Promise<{ response: SearchResponse } | { error: string }> {
+  if (args.query.trim().length === 0) return { error: 'query is blank: send the question or key words to search for.' };
+  const documents = args.documents?.map(cleanId);
+  for (const d of documents ?? []) {
+    if (!(await view.backend.document(d))) return { error: `search: ${await unknownDocumentMessage(view, d)}` };
+  }
+  const asked = passageFilter(args);
+  if ('error' in asked) return { error: `search: ${asked.error}` };
+  const filter = { ...asked.filter, ...(documents && documents.length > 0 ? { documents } : {}) };
+  const response = await view.searcher.search(args.query, {
+    k: args.k,
+    mode: args.mode,
+    variants: args.variants.filter((v) => v.trim().length > 0),
+    filter,
+    perDocument: args.per_document,
+    // Its work is bounded by the input limits; what it needs is turns for other requests (a
+    // deadline would also count the wait for a model still loading).
+    budget: workBudget({ message: 'search stopped' }),
+  });
+  // Say so when the filters leave no article at all: "nothing matched" would send the model rephrasing.
+  if (response.results.length === 0 && isFiltered(filter) && (await view.backend.listDocuments({ limit: 1, filter })).total === 0) {
+    response.notice = `no article matches the filters (${describeFilter(filter)}); list_documents shows the outlets, dates and languages there are`;
+  }
+  return { response };
 }
 
 type SearchOutput = z.infer<z.ZodObject<typeof outputSchema>>;

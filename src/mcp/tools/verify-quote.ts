@@ -21,7 +21,7 @@ import {
 
 export const MAX_QUOTE_CHARS = 2000;
 
-const inputSchema = {
+export const verifyQuoteInputShape = {
   quote: z
     .string()
     .min(1, 'quote is empty: send the sentence you want to attribute')
@@ -108,7 +108,7 @@ export function registerVerifyQuoteTool(server: McpServer, ctx: ToolContext): vo
     {
       title: 'Verify a quote against the sources',
       description: DESCRIPTION,
-      inputSchema,
+      inputSchema: verifyQuoteInputShape,
       outputSchema: verdictShape,
       _meta: VIEW_TOOL_META,
       annotations: { title: 'Verify a quote against the sources', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -116,7 +116,7 @@ export function registerVerifyQuoteTool(server: McpServer, ctx: ToolContext): vo
     (args) =>
       withView(ctx, 'verify_quote', async (view) => {
         const checked = await checkQuote(view, args);
-        return 'error' in checked ? toolError(`verify_quote: ${checked.error}`) : toolResult(checked, render(checked));
+        return 'error' in checked ? toolError(`verify_quote: ${checked.error}`) : toolResult(checked, renderVerdict(checked));
       }),
   );
 }
@@ -188,7 +188,7 @@ const VERDICT: Record<Output['level'], string> = {
   not_found: 'not_found: nothing similar enough is in the searched text. Do not present it as a quote.',
 };
 
-function render(out: Output): string {
+export function renderVerdict(out: Output): string {
   const where = out.scope.kind === 'corpus' ? 'the whole corpus' : `${out.scope.kind} ${idText(out.scope.id ?? '')}`;
   const lines = [`${VERDICT[out.level]} (searched ${where}; similarity ${out.similarity})`];
   const list = (matches: readonly QuoteMatch[]) => {
