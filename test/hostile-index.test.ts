@@ -86,7 +86,7 @@ async function patchFile(versionDir: string, name: string, patch: (b: Buffer) =>
 /** Header fields of an hnswlib file: offset, width, and hostile values to write there. */
 function headerCases(count: number): Array<{ field: string; write: (b: Buffer) => void }> {
   const u64 = (at: number, v: bigint) => (b: Buffer) => b.writeBigUInt64LE(v, at);
-  const big = [0n, 1n, BigInt(count + 1), 2n ** 32n + 5n, 2n ** 63n, 2n ** 64n - 1n];
+  const big = [0n, BigInt(count + 1), 2n ** 32n + 5n, 2n ** 64n - 1n];
   const fields: Array<[string, number]> = [
     ['offsetLevel0', 0], ['maxElements', 8], ['count', 16], ['sizeDataPerElement', 24], ['labelOffset', 32],
     ['offsetData', 40], ['maxM', 56], ['maxM0', 64], ['M', 72], ['efConstruction', 88],
@@ -156,7 +156,7 @@ describe('crafted HNSW files', () => {
   it('random bytes in the links and labels never crash a reader', async () => {
     const rand = prng(14);
     const cases: Case[] = [];
-    for (let i = 0; i < 24; i++) {
+    for (let i = 0; i < 12; i++) {
       cases.push(
         await craft(`random bytes ${i}`, (v) =>
           patchGraph(v, (b) => {
@@ -179,7 +179,7 @@ describe('crafted segment files', () => {
     const rand = prng(41);
     const cases: Case[] = [];
     for (const ext of ['.psg', '.lex', '.qgm', '.hsh']) {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 5; i++) {
         cases.push(
           await craft(`${ext} random bytes ${i}`, (v) =>
             patchFile(v, `seg-000001${ext}`, (b) => {
