@@ -43,6 +43,9 @@ export interface SearchOptions {
 /** One result per article first: measured best on the cross-language set (BENCHMARKS.md, "Diversity"). */
 export const DEFAULT_PER_DOCUMENT = 1;
 
+/** Candidates whose copy keys are computed between two pauses of a search. */
+const COPY_KEY_SLICE = 200;
+
 /** Copy keys kept per searcher; a bound so a long-running server over a huge corpus stays flat. */
 const COPY_KEY_CACHE_LIMIT = 100_000;
 
@@ -142,6 +145,12 @@ export class Searcher {
       .map((f) => ({ passage: passages.get(f.key) as Passage, score: f.score }))
       .filter((c) => c.passage.kind !== 'title')
       .map((c) => ({ ...c, docId: c.passage.docId, text: c.passage.text }));
+    // Copy keys fold each candidate's text (cached per searcher): computed in slices, with turns for
+    // other requests between them, before the grouping reads them.
+    for (let i = 0; i < candidates.length; i += COPY_KEY_SLICE) {
+      for (const c of candidates.slice(i, i + COPY_KEY_SLICE)) this.copyKeyOf(c.passage);
+      await budget.pause();
+    }
     const groups = groupCopies(candidates, { keyOf: (c) => this.copyKeyOf(c.passage) });
     await budget.pause();
     const { ranked, rerank } = await this.rerankGroups(query, groups);

@@ -170,7 +170,7 @@ export class EmbeddedBackend implements SearchBackend {
           );
     if (query.only === 'documents' || query.similar <= 0) return { documents, similar: [] };
     const passageAllowed = scope ? (seg: number, ord: number) => scope.has(this.segments[seg]?.reader.table.docIdOf(ord) ?? '') : null;
-    const similar = similarPassages(this.segments, query.quote, query.similar, passageAllowed).map((c) => ({
+    const similar = (await similarPassages(this.segments, query.quote, query.similar, passageAllowed)).map((c) => ({
       passage: this.passageAt(c.hit, c.text),
       shared: c.shared,
     }));

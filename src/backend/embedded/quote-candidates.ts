@@ -54,16 +54,23 @@ export function candidateDocuments(segments: readonly SegmentView[], quote: stri
   return out.sort((a, b) => compareIndexOrder(segments, { seg: a.seg, ord: segments[a.seg]?.reader.table.docFirst[a.d] ?? 0, score: 0 }, { seg: b.seg, ord: segments[b.seg]?.reader.table.docFirst[b.d] ?? 0, score: 0 }));
 }
 
+/** Texts re-ranked between two turns of the event loop (reading and folding them is the slow part). */
+const RERANK_SLICE = 16;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Up to `limit` live passages sharing the most distinct folded 3-grams with the quote, most
- * first, ties in index order (see QuoteCandidates.similar).
+ * first, ties in index order (see QuoteCandidates.similar). Other requests get turns between
+ * segments and between slices of the re-ranking: each piece takes milliseconds, the whole up to
+ * a hundred or more on a corpus of thousands of documents.
  */
-export function similarPassages(
+export async function similarPassages(
   segments: readonly SegmentView[],
   quote: string,
   limit: number,
   allowed: ((seg: number, ord: number) => boolean) | null,
-): Array<{ hit: SegmentHit; shared: number; text: string }> {
+): Promise<Array<{ hit: SegmentHit; shared: number; text: string }>> {
   const folded = foldText(quote);
   const wanted = trigrams(folded);
   const compact = folded.replaceAll(' ', '');
@@ -76,15 +83,20 @@ export function similarPassages(
       }
     });
   } else {
-    segments.forEach((view, seg) => pool.push(...countShared(view, seg, compact, allowed)));
+    for (const [seg, view] of segments.entries()) {
+      await nextTurn();
+      pool.push(...countShared(view, seg, compact, allowed));
+    }
   }
   // Counts of the same grams compare across segments: only the best overall are read.
   const best = pool.sort((a, b) => b.score - a.score || compareIndexOrder(segments, a, b)).slice(0, SIMILAR_POOL);
-  const ranked = best
-    .map((hit) => {
-      const text = segments[hit.seg]?.reader.table.text(hit.ord) ?? '';
-      return { hit, shared: wanted.size === 0 ? 0 : sharedGrams(foldText(text), wanted), text };
-    })
+  const read: Array<{ hit: SegmentHit; shared: number; text: string }> = [];
+  for (const [i, hit] of best.entries()) {
+    if (i % RERANK_SLICE === 0) await nextTurn();
+    const text = segments[hit.seg]?.reader.table.text(hit.ord) ?? '';
+    read.push({ hit, shared: wanted.size === 0 ? 0 : sharedGrams(foldText(text), wanted), text });
+  }
+  const ranked = read
     .filter((c) => c.shared > 0 || wanted.size === 0)
     .sort((a, b) => b.shared - a.shared || compareIndexOrder(segments, a.hit, b.hit));
   return ranked.slice(0, limit);
