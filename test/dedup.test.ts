@@ -76,3 +76,41 @@ test('maxGroups stops starting groups but still fills the ones kept', () => {
   ];
   assert.deepEqual(ids(groupCopies(ranked, { maxGroups: 2 })), [['a', 'd'], ['b']]);
 });
+
+test('no group lists a passage that does not contain its head, over many kinds of copies', () => {
+  // Seed paragraphs, each with copies that change only spelling and copies that change content.
+  const edits: Array<(t: string) => string> = [
+    (t) => t.replace(/ا/u, 'أ'), // hamza form: folds away
+    (t) => t.replace(/ /gu, '  '), // spacing: folds away
+    (t) => t.replace(/[0-9]/gu, (d) => String.fromCharCode(0x0660 + Number(d))), // digit script: folds away
+    (t) => `${t} وأضاف المصدر.`, // a sentence added
+    (t) => t.split(' ').slice(1).join(' '), // a word dropped
+    (t) => t.replace(/موسكو/u, 'سوتشي'), // a name changed
+    (t) => t.replace(/[0-9]+/u, (n) => String(Number(n) + 1)), // a number changed
+  ];
+  const items: Array<{ docId: string; text: string; id: string }> = [];
+  for (const [prefix, lines] of [['000', [9, 11, 12]], ['003', [4, 9, 10]], ['001', [6, 9]]] as const) {
+    for (const n of lines) {
+      const base = seed(prefix, n);
+      items.push(base);
+      edits.forEach((edit, e) => {
+        const text = edit(base.text);
+        // A content edit that found nothing to change (no digits, no such name) is not a copy to test.
+        if (e < 3 || text !== base.text) items.push({ docId: `copy-${e}.txt`, text, id: `${base.id}/${e}` });
+      });
+    }
+  }
+  // Several rank orders, so that heads and members change places.
+  for (let shift = 0; shift < items.length; shift += 7) {
+    const ranked = [...items.slice(shift), ...items.slice(0, shift)];
+    const groups = groupCopies(ranked);
+    // The spelling-only copies do group (3 per paragraph, 8 paragraphs); nothing else does.
+    assert.equal(groups.reduce((n, g) => n + g.also.length, 0), 24);
+    for (const g of groups) {
+      for (const member of g.also) {
+        assert.ok(copyKey(member.text).includes(copyKey(g.head.text)), `${member.id} grouped under ${g.head.id}`);
+        assert.equal(copyKey(member.text), copyKey(g.head.text));
+      }
+    }
+  }
+});
