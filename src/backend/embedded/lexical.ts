@@ -14,7 +14,8 @@ const CACHE_ENTRIES = 4_000_000;
 
 /**
  * Decoded postings by segment and term, least recently used evicted first. Shared by every
- * snapshot of an index folder: segment files never change, so entries never go stale.
+ * snapshot of an index folder: a segment's files never change, so entries keyed by its content
+ * (fingerprint) never go stale.
  */
 export class PostingsCache {
   private readonly map = new Map<string, Postings>();
@@ -101,7 +102,10 @@ export class SegmentedLexicon {
       for (const { term, w } of weights) {
         const i = lexicon.termIndex(term);
         if (i < 0) continue;
-        const { ords, tfs } = this.cache.get(`${view.reader.name}\u0000${i}`, () => lexicon.postings(i));
+        // Keyed by the segment's content (name and file checksums), not its name alone: a rebuild
+        // from scratch numbers segments from 1 again, and a server that cached postings of the old
+        // seg-000001 would otherwise answer from them (wrong passages, silently).
+        const { ords, tfs } = this.cache.get(`${view.reader.fingerprint}\u0000${i}`, () => lexicon.postings(i));
         for (let p = 0; p < ords.length; p++) {
           const d = ords[p] ?? 0;
           const tf = tfs[p] ?? 0;
