@@ -1,8 +1,8 @@
 // Has the corpus folder changed since the index was built? The files there are compared with the
 // list the index records (path, size, sha256 of the bytes). A size that differs is a change at
 // once; a file of the same size is hashed, unless its size and modification time are those it had
-// when it was last hashed here (`stamps`, kept by the caller between checks), so a second check of
-// an unchanged folder reads no file at all.
+// when it was last hashed here (`stamps`, kept by the caller between checks) or those the index
+// recorded when it read the file, so a check of an unchanged folder reads no file at all.
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { listCorpusFiles } from './read.ts';
@@ -11,6 +11,8 @@ export interface IndexedFile {
   path: string;
   sha256: string;
   bytes: number;
+  /** Modification time the build saw, recorded only when it was safely in the past then. */
+  mtimeMs?: number;
 }
 
 /** What a file looked like when it was last hashed. */
@@ -72,6 +74,7 @@ export async function corpusChanges(
     }
     const stamp = stamps.get(id);
     let sha = stamp && stamp.bytes === st.size && stamp.mtimeMs === st.mtimeMs ? stamp.sha256 : undefined;
+    if (sha === undefined && before.mtimeMs !== undefined && before.mtimeMs === st.mtimeMs) sha = before.sha256;
     if (sha === undefined) {
       sha = createHash('sha256').update(await readFile(abs)).digest('hex');
       stamps.set(id, { bytes: st.size, mtimeMs: st.mtimeMs, sha256: sha });
