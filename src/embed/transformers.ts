@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import { isBatchInvariant } from './batch-invariance.ts';
+import { QueryCoalescer } from './coalesce.ts';
 import { EmbedderUnavailableError, type Embedder, type EmbedderInfo, type EmbedProgress } from './embedder.ts';
 import { localModel, runPieces } from './local-model.ts';
 import {
@@ -111,13 +112,7 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
     return vectors;
   }
 
-  async function embed(
-    texts: readonly string[],
-    prefix: string,
-    onProgress?: (p: EmbedProgress) => void,
-  ): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
-    await model.get();
+  function batchInvariant(): Promise<boolean> {
     invariant ??= isBatchInvariant(runBatch).then((same) => {
       if (!same) {
         log(`model ${opts.model} (${dtype}) gives a text another vector when it shares a batch; embedding one text per run so vectors do not depend on batch-mates`);
@@ -125,9 +120,30 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
       }
       return same;
     });
+    return invariant;
+  }
+
+  // Queries of concurrent searches share model runs when that cannot change their vectors
+  // (coalesce.ts); otherwise each runs alone, two runs in flight.
+  let queries: QueryCoalescer | undefined;
+  async function embedQueries(texts: readonly string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    await model.get();
+    if (!(await batchInvariant())) return embed(texts, profile.queryPrefix);
+    queries ??= new QueryCoalescer((batch) => runBatch(batch.map((t) => profile.queryPrefix + t)), batchSize);
+    return queries.embed(texts);
+  }
+
+  async function embed(
+    texts: readonly string[],
+    prefix: string,
+    onProgress?: (p: EmbedProgress) => void,
+  ): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    await model.get();
     return runPieces(
       texts,
-      { batchSize, invariant: await invariant, onProgress: (done) => onProgress?.({ done, total: texts.length }) },
+      { batchSize, invariant: await batchInvariant(), onProgress: (done) => onProgress?.({ done, total: texts.length }) },
       (indexes) => runBatch(indexes.map((i) => prefix + (texts[i] ?? ''))),
     );
   }
@@ -139,7 +155,7 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
       if (dim === undefined) throw new EmbedderUnavailableError(`Model "${opts.model}" produced no vector for a probe text.`);
       return dim;
     },
-    embedQueries: (texts) => embed(texts, profile.queryPrefix),
+    embedQueries,
     embedPassages: (texts, onProgress) => embed(texts, profile.passagePrefix, onProgress),
     close: () => model.close(),
   };

@@ -11,13 +11,17 @@
 import type { SegmentView } from '../../store/index-store.ts';
 import { GRAM, gramBuckets, quoteCore } from '../../quote/grams.ts';
 import { sharedGrams, trigrams } from '../../quote/prepared.ts';
+import { TopK } from '../../text/bm25.ts';
 import { foldText } from '../../text/normalize.ts';
 import { compareIndexOrder, type SegmentHit } from './segment-hits.ts';
 
 /** Candidate documents are narrowed with more grams until at most this many are left. */
 const ENOUGH_DOCUMENTS = 32;
-/** Postings read per segment when counting shared grams for fuzzy candidates. */
-const SIMILAR_BUDGET = 400_000;
+/**
+ * Postings read when counting shared grams for fuzzy candidates, over all segments (each gets
+ * its share by size): the cost of a fuzzy lookup stays flat as the corpus grows.
+ */
+const SIMILAR_BUDGET = 200_000;
 /** Passages re-ranked on their text for fuzzy candidates. */
 const SIMILAR_POOL = 64;
 
@@ -83,9 +87,10 @@ export async function similarPassages(
       }
     });
   } else {
+    const total = segments.reduce((n, v) => n + v.reader.table.size, 0);
     for (const [seg, view] of segments.entries()) {
       await nextTurn();
-      pool.push(...countShared(view, seg, compact, allowed));
+      pool.push(...countShared(view, seg, compact, allowed, (SIMILAR_BUDGET * view.reader.table.size) / Math.max(1, total)));
     }
   }
   // Counts of the same grams compare across segments: only the best overall are read.
@@ -106,7 +111,7 @@ export async function similarPassages(
 const ALWAYS_COUNTED = 8;
 
 /** The passages of one segment sharing the most of the quote's rarer grams. */
-function countShared(view: SegmentView, seg: number, compact: string, allowed: ((seg: number, ord: number) => boolean) | null): SegmentHit[] {
+function countShared(view: SegmentView, seg: number, compact: string, allowed: ((seg: number, ord: number) => boolean) | null, budget: number): SegmentHit[] {
   const { grams } = view.reader;
   const buckets = gramBuckets(compact, grams.bits).sort((a, b) => grams.df(a) - grams.df(b));
   const counts = new Uint16Array(grams.passages);
@@ -114,17 +119,18 @@ function countShared(view: SegmentView, seg: number, compact: string, allowed: (
   let read = 0;
   for (const [i, bucket] of buckets.entries()) {
     const df = grams.df(bucket);
-    if (i >= ALWAYS_COUNTED && read + df > SIMILAR_BUDGET) break;
+    if (i >= ALWAYS_COUNTED && read + df > budget) break;
     read += df;
     for (const ord of grams.postings(bucket)) {
       if (counts[ord] === 0) touched.push(ord);
       counts[ord] = (counts[ord] ?? 0) + 1;
     }
   }
-  const out: SegmentHit[] = [];
+  // The best few of possibly tens of thousands of touched passages: a bounded heap, not a sort.
+  const best = new TopK(SIMILAR_POOL);
   for (const ord of touched) {
     if (view.deleted?.[ord] === 1 || (allowed && !allowed(seg, ord))) continue;
-    out.push({ seg, ord, score: counts[ord] ?? 0 });
+    best.offer(ord, counts[ord] ?? 0);
   }
-  return out.sort((a, b) => b.score - a.score || a.ord - b.ord).slice(0, SIMILAR_POOL);
+  return best.sorted().map((h) => ({ seg, ord: h.ord, score: h.score }));
 }
