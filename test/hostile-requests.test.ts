@@ -139,6 +139,20 @@ describe('hostile requests on 600 documents', () => {
     assert.ok(p.maxPingMs < pingBound, `a ping waited ${p.maxPingMs} ms`);
   });
 
+  it('path traversal in ids and resource URIs finds nothing outside the index', async () => {
+    for (const id of ['../../../../etc/passwd', '/etc/passwd', '..%2F..%2Fetc%2Fpasswd', 'ar/../../../etc/hostname']) {
+      const doc = await worker.callTool({ name: 'get_document', arguments: { id } });
+      assert.equal((doc as CallToolResult).isError, true, id);
+      assert.match(text(doc), /^get_document: unknown document id/);
+      const passage = await worker.callTool({ name: 'get_passage', arguments: { ids: [`${id}#p1`] } });
+      assert.match(text(passage), /^get_passage: unknown citation id/);
+      const uri = `sanad://document/${encodeURIComponent(id)}`;
+      await assert.rejects(worker.readResource({ uri }), /unknown document id/);
+      assert.doesNotMatch(text(doc) + text(passage), /root:|localhost/);
+    }
+    await assert.rejects(worker.readResource({ uri: 'sanad://document/..%2F..%2F..%2Fetc%2Fpasswd' }), /unknown document id "\.\.\/\.\.\/\.\.\/etc\/passwd"/);
+  });
+
   it('list_documents and resources/list over every document', async () => {
     const p = await probe(pinger, () => worker.callTool({ name: 'list_documents', arguments: {} }));
     report('list_documents', p);
