@@ -24,6 +24,11 @@ before(async () => {
     const file = m?.[1] ? path.join(TINY, decodeURIComponent(m[1])) : '';
     if (req.url?.startsWith('/private/')) {
       res.writeHead(401).end();
+    } else if (req.url?.startsWith('/short/')) {
+      // Promises 1,000 bytes, sends 3, and hangs up: a download cut off half-way.
+      res.writeHead(200, { 'content-length': 1000 });
+      res.write('abc');
+      setTimeout(() => res.destroy(), 20);
     } else if (file && existsSync(file)) {
       const body = readFileSync(file);
       res.writeHead(200, { 'content-length': body.length }).end(body);
@@ -89,6 +94,16 @@ test('401 says to set HF_TOKEN; an unreachable host says why', async () => {
     },
   );
   requests.splice(0);
+});
+
+test('a download cut off half-way is an error and leaves nothing that looks like a model file', async () => {
+  const cacheDir = path.join(tmp, 'cache-e');
+  await assert.rejects(
+    fetchHubModel({ model: 'short/m', files: ['config.json'], cacheDir, env: { HF_ENDPOINT: endpoint }, log: () => {} }),
+    /^Error: downloading http:\/\/127\.0\.0\.1:\d+\/short\/m\/resolve\/main\/config\.json was interrupted: /,
+  );
+  requests.splice(0);
+  assert.deepEqual(readdirSync(path.join(cacheDir, 'short', 'm')), []);
 });
 
 test('SANAD_ONNXRUNTIME loads another onnxruntime-node folder; a wrong one or an unknown device is a clear error', async () => {

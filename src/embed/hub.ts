@@ -6,12 +6,15 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { oneLine } from './vectors.ts';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
+/** Downloads above this size are announced, and their progress logged every REPORT_EVERY_MS. */
+const LARGE_FILE_BYTES = 10_000_000;
+const REPORT_EVERY_MS = 5000;
 
 /** Where Hub downloads are kept unless --cache-dir / SANAD_CACHE_DIR says otherwise. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
@@ -65,16 +68,32 @@ export async function fetchHubModel(opts: HubFetchOptions): Promise<string> {
       throw new Error(`downloading ${url} failed: HTTP ${response.status}${hint}`);
     }
     const size = Number(response.headers.get('content-length') ?? 0);
-    if (size > 10_000_000) opts.log(`downloading ${opts.model}/${file} (${(size / 1e6).toFixed(0)} MB) into ${folder}`);
+    const large = size > LARGE_FILE_BYTES;
+    if (large) opts.log(`downloading ${opts.model}/${file} (${(size / 1e6).toFixed(0)} MB) into ${folder}`);
     const partial = `${target}.partial-${process.pid}`;
+    let received = 0;
+    let lastReport = Date.now();
+    // Counts the bytes, and says how far a large download got now and then: a first start may spend
+    // minutes here, and silence reads as a hang.
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        if (large && Date.now() - lastReport >= REPORT_EVERY_MS) {
+          lastReport = Date.now();
+          opts.log(`downloading ${opts.model}/${file}: ${Math.floor((received / size) * 100)}% (${(received / 1e6).toFixed(0)} of ${(size / 1e6).toFixed(0)} MB)`);
+        }
+        done(null, chunk);
+      },
+    });
     try {
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(partial));
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), count, createWriteStream(partial));
+      if (size > 0 && received !== size) throw new Error(`got ${received} of ${size} bytes`);
       await rename(partial, target);
     } catch (err) {
       await rm(partial, { force: true });
       throw new Error(`downloading ${url} was interrupted: ${oneLine(err)}`, { cause: err });
     }
-    if (size > 10_000_000) opts.log(`downloaded ${opts.model}/${file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (large) opts.log(`downloaded ${opts.model}/${file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   return folder;
 }
