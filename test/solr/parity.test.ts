@@ -9,7 +9,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CollectionMismatchError, initCollection } from '../../src/backend/solr/admin.ts';
-import type { SolrClient } from '../../src/backend/solr/client.ts';
+import { SolrError, type SolrClient } from '../../src/backend/solr/client.ts';
 import { buildSolrIndex } from '../../src/backend/solr/writer.ts';
 import { createFakeEmbedder } from '../../src/embed/fake.ts';
 import { probeSpace } from '../../src/indexer/embed-new.ts';
@@ -210,6 +210,23 @@ describe('reindex', () => {
 });
 
 describe('refusals', () => {
+  it('a record or query Solr refuses for what it is fails at once with Solr\'s reason; nothing is retried', async () => {
+    const fresh = clientFor(cluster);
+    await assert.rejects(fresh.request('parity/update', { json: [{ id: 'bad.txt#p0', type: 'passage', doc_id: 'bad.txt', vector: [1, 2, 3] }] }), (err: unknown) => {
+      assert.ok(err instanceof SolrError);
+      assert.match(err.message, /^Solr (refused parity\/update|failed on parity\/update because of the request itself, so it was not retried) \(HTTP (400|500): ERROR: \[doc=bad\.txt#p0\] Error adding field 'vector'/u);
+      return true;
+    });
+    const clauses = Array.from({ length: 1100 }, (_, i) => `g${i}`);
+    const params: Record<string, string> = { q: `{!bool ${clauses.map((g) => `should=$${g}`).join(' ')}}` };
+    for (const g of clauses) params[g] = `{!term f=grams}${g}`;
+    await assert.rejects(fresh.request('parity/select', { params }), /because of the request itself, so it was not retried \(HTTP 500: maxClauseCount is set to 1024\)/u);
+    assert.equal(fresh.retries, 0);
+    // Real-time get sees uncommitted records too: nothing of the refused one was kept.
+    const got = await fresh.request<{ doc: unknown }>('parity/get', { params: { id: 'bad.txt#p0' } });
+    assert.equal(got.doc, null);
+  });
+
   it('a collection made for another embedding space is refused by init and by indexing', async () => {
     const other = createFakeEmbedder({ dimension: 48 });
     const { space } = await probeSpace({ embedder: other }, null, () => {});

@@ -1,9 +1,11 @@
 // HTTP access to a SolrCloud cluster: any live node answers (SolrCloud routes a request to the
 // shards that hold the data), so a request that fails on one node for a reason another node may
 // not share (connection refused or reset, timeout, 5xx while a leader is being elected) is retried
-// on the next live node, with exponential backoff and jitter, until a time budget runs out. Every
+// on the next live node, with exponential backoff and jitter, until a time budget runs out. A
+// request Solr refuses for what it is (errors.ts tells which) fails at once instead. Every
 // request sanad sends is idempotent (adds by unique id, deletes by query, commits, reads), so a
 // retry after a half-done attempt is safe.
+import { judgeFailure } from './errors.ts';
 import { liveNodeUrls, nodeNameToUrl, parseZkHost, type ZkAddress } from './zookeeper.ts';
 
 /** Where the cluster is: node base URLs (`http://host:8983/solr`) or a ZooKeeper host string. */
@@ -202,12 +204,19 @@ export class SolrClient {
     } catch {
       // Jetty's own error pages are HTML; handled below by status.
     }
-    if (res.status >= 500 || res.status === 429) {
-      throw new RetryableError(`HTTP ${res.status}${solrMessage(parsed, text)}`, res.status, res.status === 503);
+    const what = path.split('?')[0] ?? path;
+    if (!res.ok) {
+      const verdict = judgeFailure(res.status, text);
+      const said = `HTTP ${res.status}${verdict.message ? `: ${verdict.message}` : ''}`;
+      if (verdict.retry) throw new RetryableError(said, res.status, verdict.nodeFault);
+      throw new SolrError(
+        res.status >= 500
+          ? `Solr failed on ${what} because of the request itself, so it was not retried (${said})`
+          : `Solr refused ${what} (${said})`,
+        res.status,
+      );
     }
-    if (!res.ok || !parsed) {
-      throw new SolrError(`Solr refused ${path.split('?')[0]}: HTTP ${res.status}${solrMessage(parsed, text)}`, res.status);
-    }
+    if (!parsed) throw new SolrError(`Solr answered ${what} with HTTP ${res.status} but no JSON`, res.status);
     // A distributed request that could not reach every shard is not an answer: try again.
     if (parsed.responseHeader?.partialResults === true) throw new RetryableError('partial results (a shard did not answer)', 200, false);
     return parsed;
@@ -278,9 +287,4 @@ function networkReason(err: unknown): string {
     return cause?.code ?? cause?.message ?? err.message;
   }
   return String(err);
-}
-
-function solrMessage(parsed: SolrResponse | null, text: string): string {
-  const msg = parsed?.error?.msg ?? /<title>([^<]*)<\/title>/iu.exec(text)?.[1];
-  return msg ? `: ${msg.slice(0, 300)}` : '';
 }
