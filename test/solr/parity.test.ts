@@ -9,12 +9,17 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CollectionMismatchError, initCollection } from '../../src/backend/solr/admin.ts';
+import { comparePassages } from '../../src/backend/backend.ts';
 import { SolrError, type SolrClient } from '../../src/backend/solr/client.ts';
+import { quoteCandidates } from '../../src/backend/solr/quotes.ts';
 import { buildSolrIndex } from '../../src/backend/solr/writer.ts';
+import { ingestCorpus } from '../../src/corpus/ingest.ts';
 import { createFakeEmbedder } from '../../src/embed/fake.ts';
 import { probeSpace } from '../../src/indexer/embed-new.ts';
+import { sharedGrams, trigrams } from '../../src/quote/prepared.ts';
+import { foldText } from '../../src/text/normalize.ts';
 import type { LocalCluster } from '../../scripts/solr/local-cluster.ts';
-import { clientFor, serveEmbedded, serveSolr, SHIPPED_CORPUS, startCluster, type Served } from './helpers.ts';
+import { clientFor, copyCorpus, serveEmbedded, serveSolr, SHIPPED_CORPUS, startCluster, type Served } from './helpers.ts';
 
 let cluster: LocalCluster;
 let client: SolrClient;
@@ -206,6 +211,53 @@ describe('reindex', () => {
     const [again, againSolr] = await both('reindex', args);
     assert.equal(strip(againSolr).summary.rebuilt, false);
     assert.deepEqual(strip(againSolr), strip(again));
+  });
+});
+
+describe('quote candidates beyond Lucene\'s clause limit', () => {
+  it('rank by every distinct gram of a quote with more than 1,000, exactly as counting them all does', async () => {
+    // A 1,500-letter quote (about 1,240 distinct grams). One passage holds just the grams that an
+    // evenly spaced sample of 1,000 would leave out, more of the quote's grams than any other
+    // passage; forty others hold 200-letter slices of the quote. Ranking on any sample that skips
+    // the first passage's grams puts it below the forty; counting all of them puts it first.
+    const letters = 'بتثجحخدذرزسشصضطع';
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const quote = Array.from({ length: 1500 }, () => letters[Math.floor(random() * letters.length)]).join('');
+    const grams = [...trigrams(quote)];
+    assert.ok(grams.length > 1200);
+    const sampled = new Set(Array.from({ length: 1000 }, (_, i) => grams[Math.floor((i * grams.length) / 1000)]));
+    const { dir, root } = await copyCorpus(path.join(SHIPPED_CORPUS, 'nothing'));
+    try {
+      await writeFile(path.join(dir, 'hidden.txt'), `ملف مخفي\n${grams.filter((g) => !sampled.has(g)).join(' ')}\n`);
+      for (let f = 0; f < 4; f++) {
+        const slices = Array.from({ length: 10 }, (_, k) => quote.slice((f * 10 + k) * 31, (f * 10 + k) * 31 + 200));
+        await writeFile(path.join(dir, `slices-${f}.txt`), `ملف شرائح ${f}\n${slices.join('\n')}\n`);
+      }
+      const embedder = createFakeEmbedder();
+      const { space } = await probeSpace({ embedder }, null, () => {});
+      assert.ok(space);
+      await initCollection(client, { collection: 'grams', shards: 1, replicas: 1, space });
+      await buildSolrIndex({ client, collection: 'grams', corpusDir: dir, embedder });
+      const { documents } = await ingestCorpus(dir);
+      const all = new Set(grams);
+      const expected = documents
+        .flatMap((d) => d.passages)
+        .map((p) => ({ id: p.id, shared: sharedGrams(foldText(p.text), all), p }))
+        .filter((c) => c.shared > 0)
+        .sort((a, b) => b.shared - a.shared || comparePassages(a.p, b.p))
+        .slice(0, 12)
+        .map(({ id, shared }) => ({ id, shared }));
+      assert.equal(expected[0]?.id, 'hidden.txt#p1');
+      const { similar, documents: none } = await quoteCandidates(client, 'grams', { quote, similar: 12, only: 'similar' });
+      assert.deepEqual(
+        similar.map((c) => ({ id: c.passage.id, shared: c.shared })),
+        expected,
+      );
+      assert.deepEqual(none, [], 'only the fuzzy candidates were asked for');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,8 +1,15 @@
 // Quote candidates from the gram fields (see grams.ts): which documents can hold a quote verbatim
 // or folded (every sampled gram of the spaceless folded quote is in the document's grams: a
 // necessary condition, so the list is a superset, as the interface asks), and which passages share
-// the most distinct grams with it (counted by the grams field's boolean similarity, then recounted
-// here so ties and the clause cap cannot change the order).
+// the most distinct grams with it (counted exactly by Solr: the grams field scores each matching
+// gram 1, so a passage's score is the number of the quote's distinct grams it holds; recounted
+// here so ties keep index order).
+//
+// Lucene refuses a query of more than 1,024 clauses in all (maxBooleanClauses; nested boolean
+// queries count together), and a quote of about 1,950 characters or more has over 1,000 distinct
+// grams (the verify_quote limit is 2,000; check_answer's quotes can be longer). Such a quote's
+// grams are counted in groups of at most 1,000, each group a query of its own inside a function
+// query that adds the groups' counts up: the ranking stays exact however long the quote.
 import { sharedGrams, trigrams } from '../../quote/prepared.ts';
 import { foldText } from '../../text/normalize.ts';
 import { comparePassages, type QuoteCandidateQuery, type QuoteCandidates } from '../backend.ts';
@@ -12,12 +19,15 @@ import { PASSAGE_FIELDS, termQuery, termsQuery, toPassage, type PassageRecord } 
 
 /** Grams ANDed to find candidate documents: any subset keeps the superset, a few dozen suffice. */
 const DOCUMENT_GRAMS = 64;
-/** Under Solr's default maxBooleanClauses (1024). */
-const SIMILAR_GRAMS = 1000;
+/** Grams per boolean query: under Solr's default maxBooleanClauses (1024). */
+const GRAMS_PER_QUERY = 1000;
 const PAGE = 1000;
 
 export async function quoteCandidates(client: SolrClient, collection: string, query: QuoteCandidateQuery): Promise<QuoteCandidates> {
-  const [documents, similar] = await Promise.all([candidateDocuments(client, collection, query), similarPassages(client, collection, query)]);
+  const [documents, similar] = await Promise.all([
+    query.only === 'similar' ? [] : candidateDocuments(client, collection, query),
+    query.only === 'documents' ? [] : similarPassages(client, collection, query),
+  ]);
   return { documents, similar };
 }
 
@@ -65,11 +75,25 @@ async function similarPassages(client: SolrClient, collection: string, query: Qu
     // No gram to rank by: the first passages in index order, as the embedded backend gives.
     Object.assign(params, { q: '*:*', sort: 'doc_id asc,start asc', rows: query.similar });
   } else {
-    const used = spread([...grams], SIMILAR_GRAMS);
-    used.forEach((g, i) => {
+    const all = [...grams];
+    all.forEach((g, i) => {
       params[`g${i}`] = termQuery('grams', gramTerm(g));
     });
-    Object.assign(params, { q: `{!bool ${used.map((_, i) => `should=$g${i}`).join(' ')}}`, sort: 'score desc,doc_id asc,start asc', rows: query.similar * 2 + 10 });
+    const groups: string[] = [];
+    for (let from = 0; from < all.length; from += GRAMS_PER_QUERY) {
+      const to = Math.min(all.length, from + GRAMS_PER_QUERY);
+      groups.push(`{!bool ${Array.from({ length: to - from }, (_, k) => `should=$g${from + k}`).join(' ')}}`);
+    }
+    let q = groups[0] ?? '';
+    if (groups.length > 1) {
+      // Each group is parsed and rewritten as a query of its own: its clauses count alone.
+      groups.forEach((group, i) => {
+        params[`c${i}`] = group;
+      });
+      // It scores every passage; any sharing no gram (score 0) is dropped below.
+      q = `{!func}sum(${groups.map((_, i) => `query($c${i},0)`).join(',')})`;
+    }
+    Object.assign(params, { q, sort: 'score desc,doc_id asc,start asc', rows: query.similar * 2 + 10 });
   }
   const res = await client.request<{ response?: { docs?: PassageRecord[] } }>(`${collection}/select`, { params });
   return (res.response?.docs ?? [])
