@@ -1,7 +1,8 @@
 // What a client hears while the index changes: progress notifications during reindex, a build id
 // for a rebuild that outlives the call (followed with index_status), resources/list_changed and a
 // log message after every published version whoever caused it (tool, watch, start-up), failures
-// and model news in the client log, and index_status saying whether the corpus changed since.
+// and model news in the client log, index_status saying whether the corpus changed since, and
+// a version another process published into shared storage served and announced the same way.
 // A real LiveIndex and a real SDK Client over an in-memory transport.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -18,7 +19,10 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { EmbedderUnavailableError, type Embedder } from '../src/embed/embedder.ts';
 import { createFakeEmbedder } from '../src/embed/fake.ts';
+import { openEmbeddedSnapshot } from '../src/backend/embedded/open.ts';
+import type { IndexStorage } from '../src/backend/storage.ts';
 import { buildIndex } from '../src/indexer/build-index.ts';
+import { readCurrentManifest } from '../src/store/index-store.ts';
 import { BOOTSTRAP_LEXICAL_REASON, LiveIndex } from '../src/mcp/live-index.ts';
 import { createServer } from '../src/mcp/server.ts';
 import { watchCorpus } from '../src/mcp/watch.ts';
@@ -238,5 +242,77 @@ describe('build summaries', () => {
       text.endsWith('not indexed, of types sanad does not read: 2 .pdf files (other.pdf, scan.pdf); 1 .png file (photo.png); articles must be .txt, .md, .html, .htm files'),
       text,
     );
+  });
+});
+
+describe('versions another process publishes', () => {
+  /** The embedded folder behind the storage interface, as a Solr collection is: another build may publish into it. */
+  function sharedStorage(c: TempCorpus, failures: { next: number }): IndexStorage {
+    return {
+      location: `shared index ${c.indexDir}`,
+      open: () => openEmbeddedSnapshot(c.indexDir),
+      build: (opts) => buildIndex({ ...opts, indexDir: c.indexDir }),
+      isLocked: () => false,
+      publishedVersion: async () => {
+        if (failures.next > 0) {
+          failures.next--;
+          throw new Error('cluster unreachable');
+        }
+        return (await readCurrentManifest(c.indexDir))?.version ?? null;
+      },
+    };
+  }
+
+  test('are noticed by polling, served, and announced to every session as list_changed and a log message', async () => {
+    const c = await corpus();
+    const failures = { next: 0 };
+    const lines: string[] = [];
+    const index = await live(c, createFakeEmbedder(), { storage: sharedStorage(c, failures), publishedPollMs: 20, log: (l) => lines.push(l) });
+    await index.startModel();
+    const s = await connect(index);
+    const before = index.status().version;
+    const zebra = async () => ((await s.call('search', { query: 'zebrafinch', mode: 'lexical' })).structuredContent as { results: Array<{ citation: string }> }).results.map((r) => r.citation);
+    assert.deepEqual(await zebra(), []);
+
+    // "Another process": a build into the same place, not through this server.
+    await writeFile(path.join(c.corpusDir, EXTRA.name), EXTRA.text);
+    const published = await buildIndex({ corpusDir: c.corpusDir, indexDir: c.indexDir, embedder: createFakeEmbedder() });
+    assert.notEqual(published.version, before);
+    await waitFor('list_changed', () => (s.listChanged() === 1 ? true : undefined));
+    assert.equal(index.status().version, published.version);
+    assert.equal(index.status().documents, 4);
+    const note = `index ${published.version} is now served (4 documents, 9 passages): another process published it after ${before}`;
+    assert.deepEqual(s.logs.at(-1), { level: 'info', logger: 'sanad', data: note });
+    assert.ok(lines.includes(note));
+    assert.deepEqual(await zebra(), ['en-zebra.txt#p1']);
+    // Polling on finds nothing newer: no second announcement.
+    assert.equal(await index.checkPublished(), false);
+    assert.equal(s.listChanged(), 1);
+
+    // An outage of the storage is reported once, and its end once; serving goes on meanwhile.
+    failures.next = 3;
+    await waitFor('the outage to pass', () => (failures.next === 0 && lines.some((l) => l.startsWith('the index')) ? true : undefined));
+    assert.deepEqual(
+      lines.filter((l) => /published version|published by another/u.test(l)),
+      [
+        `could not check for a version published by another process (cluster unreachable); still serving ${published.version}`,
+        'the index\'s published version can be read again',
+      ],
+    );
+  });
+
+  test('a build of the server itself is not announced twice', async () => {
+    const c = await corpus();
+    const index = await live(c, createFakeEmbedder(), { storage: sharedStorage(c, { next: 0 }), publishedPollMs: 10 });
+    await index.startModel();
+    const s = await connect(index);
+    await writeFile(path.join(c.corpusDir, EXTRA.name), EXTRA.text);
+    const r = await s.call('reindex', { wait_seconds: 30 });
+    assert.equal((r.structuredContent as { state: string }).state, 'done');
+    await waitFor('list_changed', () => (s.listChanged() === 1 ? true : undefined));
+    assert.equal(await index.checkPublished(), false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(s.listChanged(), 1);
+    assert.equal(s.logs.filter((l) => String(l.data).includes('another process published')).length, 0);
   });
 });

@@ -25,4 +25,9 @@ export interface IndexStorage {
   build(opts: StorageBuildOptions): Promise<BuildSummary>;
   /** Whether an error of `build` means "another writer holds the index" (a skip, not a failure). */
   isLocked(err: unknown): boolean;
+  /**
+   * The version `open` would serve now, read cheaply: a server polls it to notice a version another
+   * process published (null when nothing is published). Absent when the storage cannot tell.
+   */
+  publishedVersion?(): Promise<string | null>;
 }

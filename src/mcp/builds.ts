@@ -35,6 +35,8 @@ export type IndexEvent =
   /** A build finished; `published` when a new version is now served (list of documents may have changed). */
   | { type: 'finished'; build: BuildRecord; summary: BuildSummary; published: boolean }
   | { type: 'failed'; build: BuildRecord; error: string }
+  /** A version another process published (into a shared Solr collection) is now served. */
+  | { type: 'published'; version: string; message: string }
   | { type: 'model'; state: 'ready' | 'failed'; message: string }
   | { type: 'reranker'; state: RerankEvent['state']; message: string };
 

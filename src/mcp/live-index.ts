@@ -25,6 +25,7 @@ import { IndexMissingError, loadIndex, readCurrentManifest, releaseIndex, type L
 import { IndexLockedError, waitForLockRelease } from '../store/lock.ts';
 import { describeSpace, IndexFormatError, IndexVersionError, spaceMismatch, type EmbeddingSpace } from '../store/manifest.ts';
 import type { SearchResponse } from '../types.ts';
+import { DEFAULT_PUBLISHED_POLL_MS, followPublished, type Follower } from './follow-published.ts';
 import { BuildTracker, viewBuild, type BuildRecord, type BuildTrigger, type BuildView, type IndexListener } from './builds.ts';
 import type { IndexHandle, IndexStatus, ModelState } from './index-handle.ts';
 
@@ -52,6 +53,11 @@ export interface LiveIndexOptions {
   build?: (opts: BuildOptions) => Promise<BuildSummary>;
   /** An index kept elsewhere than the embedded folder (a Solr collection); `indexDir` is then unused. */
   storage?: IndexStorage;
+  /**
+   * How often a server over `storage` checks for a version another process published (default
+   * 2 s; 0: never). See src/mcp/follow-published.ts.
+   */
+  publishedPollMs?: number;
 }
 
 export const DEFAULT_MODEL_WAIT_MS = 20_000;
@@ -128,6 +134,8 @@ export class LiveIndex implements IndexHandle {
   private indexed: { version: string; files: IndexedFile[]; skipped: string[] } | null = null;
   private readonly stamps = new Map<string, FileStamp>();
   private readonly unsubscribeReranker: (() => void) | undefined;
+  /** Polls for versions other processes publish into the storage; null when not polling. */
+  private readonly follower: Follower | null;
 
   private constructor(
     private readonly opts: LiveIndexOptions,
@@ -143,6 +151,20 @@ export class LiveIndex implements IndexHandle {
       this.log(event.message);
       this.builds.emit({ type: 'reranker', state: event.state, message: event.message });
     });
+    const pollMs = opts.publishedPollMs ?? DEFAULT_PUBLISHED_POLL_MS;
+    const storage = opts.storage;
+    this.follower =
+      storage?.publishedVersion && pollMs > 0
+        ? followPublished({
+            publishedVersion: () => storage.publishedVersion?.() ?? Promise.resolve(null),
+            open: () => storage.open(),
+            intervalMs: pollMs,
+            served: () => this.searcher.snapshot,
+            busy: () => this.building || this.closed,
+            adopt: (snapshot) => this.adoptPublished(snapshot),
+            log: this.log,
+          })
+        : null;
   }
 
   /**
@@ -214,6 +236,14 @@ export class LiveIndex implements IndexHandle {
       },
     );
     return this.modelLoad;
+  }
+
+  /**
+   * Checks now whether another process has published a newer version, and serves it if so (the
+   * server also checks every `publishedPollMs`). Resolves true when it swapped.
+   */
+  checkPublished(): Promise<boolean> {
+    return this.follower?.check() ?? Promise.resolve(false);
   }
 
   reindex(trigger: BuildTrigger = 'tool'): Promise<BuildSummary> {
@@ -340,6 +370,7 @@ export class LiveIndex implements IndexHandle {
   async close(graceMs = 2000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.follower?.stop();
     // A model still loading is waited for too: freeing it mid-load makes the runtime complain.
     const busy: Array<Promise<unknown>> = [];
     if (this.latestBuild) busy.push(this.latestBuild);
@@ -497,6 +528,18 @@ export class LiveIndex implements IndexHandle {
       // Merges run in the background here, so a reindex returns as soon as it has published.
       merge: false,
     });
+  }
+
+  /** Serves a version another process published, and tells every session (as a finished reindex would). */
+  private adoptPublished(snapshot: IndexSnapshot): void {
+    const before = this.searcher.snapshot.info().version;
+    this.swap(snapshot);
+    const info = snapshot.info();
+    const message =
+      `index ${info.version} is now served (${info.counts.documents} documents, ${info.counts.passages} passages): ` +
+      `another process published it after ${before}`;
+    this.log(message);
+    this.builds.emit({ type: 'published', version: info.version, message });
   }
 
   /** Serves a new snapshot from now on; the old one is freed once its last request ends. */

@@ -66,8 +66,9 @@ export function createServer(deps: ServerDeps): McpServer {
 
 /**
  * Tells this session's client what changed in the index, whoever caused it (the reindex tool of
- * any session, watch mode, start-up): a finished rebuild goes to the client log (at the level the
- * client set), a new version also as resources/list_changed (the document list may differ), and
+ * any session, watch mode, start-up, another process publishing into a shared collection): a
+ * finished rebuild goes to the client log (at the level the client set), a new version also as
+ * resources/list_changed (the document list may differ), and
  * failures and model and reranker news as log messages. The subscription ends with the session.
  */
 function announceChanges(server: McpServer, index: IndexHandle): void {
@@ -83,6 +84,10 @@ function announceChanges(server: McpServer, index: IndexHandle): void {
         break;
       case 'failed':
         send('error', event.error);
+        break;
+      case 'published':
+        if (server.isConnected()) server.sendResourceListChanged();
+        send('info', event.message);
         break;
       case 'model':
         send(event.state === 'ready' ? 'info' : 'warning', event.message);

@@ -2,7 +2,7 @@
 // by a Solr collection on a real 3-node SolrCloud (2 shards × 2 replicas): the answers must be the
 // same (same citations in the same order, up to score ties; the same verification verdicts, the
 // same documents, pages, resources and reindex summaries).
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
@@ -12,12 +12,15 @@ import { CollectionMismatchError, initCollection } from '../../src/backend/solr/
 import { comparePassages } from '../../src/backend/backend.ts';
 import { SolrError, type SolrClient } from '../../src/backend/solr/client.ts';
 import { quoteCandidates } from '../../src/backend/solr/quotes.ts';
+import { solrStorage } from '../../src/backend/solr/storage.ts';
 import { buildSolrIndex } from '../../src/backend/solr/writer.ts';
 import { ingestCorpus } from '../../src/corpus/ingest.ts';
 import { createFakeEmbedder } from '../../src/embed/fake.ts';
 import { probeSpace } from '../../src/indexer/embed-new.ts';
+import { LiveIndex } from '../../src/mcp/live-index.ts';
 import { sharedGrams, trigrams } from '../../src/quote/prepared.ts';
 import { foldText } from '../../src/text/normalize.ts';
+import { connectClient } from '../helpers/fixture-index.ts';
 import type { LocalCluster } from '../../scripts/solr/local-cluster.ts';
 import { clientFor, copyCorpus, serveEmbedded, serveSolr, SHIPPED_CORPUS, startCluster, type Served } from './helpers.ts';
 
@@ -186,7 +189,28 @@ describe('lookups give the same answers on both backends', () => {
 });
 
 describe('reindex', () => {
-  it('applies added, changed and removed files the same way, and repeating it changes nothing', async () => {
+  it('applies added, changed and removed files the same way, and repeating it changes nothing; another server on the collection follows', async (t) => {
+    // A second server over the same collection, with its own client (as another process would be).
+    const lines: string[] = [];
+    const follower = await LiveIndex.open({
+      corpusDir: solr.corpusDir,
+      indexDir: path.join(solr.corpusDir, 'unused'),
+      embedder: createFakeEmbedder(),
+      storage: solrStorage(clientFor(cluster), 'parity'),
+      publishedPollMs: 200,
+      log: (l) => lines.push(l),
+    });
+    await follower.startModel();
+    const watching = await connectClient(follower);
+    t.after(async () => {
+      await watching.close();
+      await follower.close();
+    });
+    let listChanged = 0;
+    watching.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+      listChanged++;
+    });
+    const before = follower.status().version;
     for (const s of [embedded, solr]) {
       await writeFile(path.join(s.corpusDir, 'new-report.txt'), 'تقرير جديد عن مطار دمشق\nأعلنت الوزارة إعادة فتح مطار دمشق الدولي أمام الرحلات.\n');
       await writeFile(path.join(s.corpusDir, '003_70dde455d680a0f4.txt'), 'نص معدل بالكامل\nقال الشيباني إن المنازل المدمرة ستعاد بناؤها.\n');
@@ -211,6 +235,21 @@ describe('reindex', () => {
     const [again, againSolr] = await both('reindex', args);
     assert.equal(strip(againSolr).summary.rebuilt, false);
     assert.deepEqual(strip(againSolr), strip(again));
+
+    // The other server noticed the new version, serves it and told its client.
+    const deadline = Date.now() + 30_000;
+    while (listChanged === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(listChanged, 1, lines.join('\n'));
+    const published = solr.live.status().version;
+    assert.notEqual(published, before);
+    assert.equal(follower.status().version, published);
+    assert.equal(follower.status().documents, solr.live.status().documents);
+    assert.ok(lines.some((l) => l.startsWith(`index ${published} is now served`)), lines.join('\n'));
+    for (const query of ['مطار دمشق', 'المنازل المدمرة']) {
+      const args = { query, mode: 'hybrid' };
+      const [mine, theirs] = await Promise.all([watching.client.callTool({ name: 'search', arguments: args }), solr.mcp.client.callTool({ name: 'search', arguments: args })]);
+      assert.deepEqual(mine.structuredContent, theirs.structuredContent, query);
+    }
   });
 });
 

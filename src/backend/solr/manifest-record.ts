@@ -104,10 +104,27 @@ export function parseSolrManifest(raw: string, collection: string): SolrManifest
   return parsed.data;
 }
 
-/** Adds the manifest record; visible with the next commit (`commit` true commits now). */
+/**
+ * Adds the manifest record; visible with the next commit (`commit` true commits now). Its version
+ * is also written alone, in the record's `hash` field, so servers can poll for a new version
+ * without reading the whole manifest (whose file list grows with the corpus).
+ */
 export async function writeManifest(client: SolrClient, collection: string, manifest: SolrManifest, commit = true): Promise<void> {
   await client.request(`${collection}/update`, {
     params: commit ? { commit: true } : {},
-    json: [{ id: MANIFEST_ID, type: 'manifest', manifest: JSON.stringify(manifest) }],
+    json: [{ id: MANIFEST_ID, type: 'manifest', hash: manifest.version, manifest: JSON.stringify(manifest) }],
   });
+}
+
+/**
+ * The version the collection's committed manifest names (null: no manifest), for polling: one
+ * small stored field. A manifest written before the version had its own field is read whole.
+ */
+export async function publishedVersion(client: SolrClient, collection: string): Promise<string | null> {
+  const res = await client.request<{ response?: { docs?: Array<{ hash?: string }> } }>(`${collection}/select`, {
+    params: { q: `{!term f=id}${MANIFEST_ID}`, fl: 'hash', rows: 1 },
+  });
+  const docs = res.response?.docs ?? [];
+  if (docs.length === 0) return null;
+  return docs[0]?.hash ?? (await readManifest(client, collection))?.version ?? null;
 }

@@ -168,7 +168,7 @@ function forwardProgress(
   const initial = ctx.index.buildStatus(id);
   if (initial) notify(initial);
   return ctx.index.subscribe((event) => {
-    if (event.type === 'model' || event.type === 'reranker' || event.build.id !== id) return;
+    if (event.type === 'model' || event.type === 'reranker' || event.type === 'published' || event.build.id !== id) return;
     const view = ctx.index.buildStatus(id);
     if (view) notify(view);
   });
