@@ -5,7 +5,8 @@
 import { ResourceListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CollectionMismatchError, initCollection } from '../../src/backend/solr/admin.ts';
@@ -22,7 +23,7 @@ import { sharedGrams, trigrams } from '../../src/quote/prepared.ts';
 import { foldText } from '../../src/text/normalize.ts';
 import { connectClient } from '../helpers/fixture-index.ts';
 import type { LocalCluster } from '../../scripts/solr/local-cluster.ts';
-import { clientFor, copyCorpus, serveEmbedded, serveSolr, SHIPPED_CORPUS, startCluster, type Served } from './helpers.ts';
+import { clientFor, serveEmbedded, serveSolr, SHIPPED_CORPUS, startCluster, type Served } from './helpers.ts';
 
 let cluster: LocalCluster;
 let client: SolrClient;
@@ -266,7 +267,9 @@ describe('quote candidates beyond Lucene\'s clause limit', () => {
     const grams = [...trigrams(quote)];
     assert.ok(grams.length > 1200);
     const sampled = new Set(Array.from({ length: 1000 }, (_, i) => grams[Math.floor((i * grams.length) / 1000)]));
-    const { dir, root } = await copyCorpus(path.join(SHIPPED_CORPUS, 'nothing'));
+    const root = await mkdtemp(path.join(tmpdir(), 'sanad-solr-grams-'));
+    const dir = path.join(root, 'corpus');
+    await mkdir(dir);
     try {
       await writeFile(path.join(dir, 'hidden.txt'), `ملف مخفي\n${grams.filter((g) => !sampled.has(g)).join(' ')}\n`);
       for (let f = 0; f < 4; f++) {
