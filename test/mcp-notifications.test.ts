@@ -87,6 +87,31 @@ function paced(inner: Embedder, ms: number): Embedder {
   };
 }
 
+/**
+ * Embeds like onnxruntime-node 1.16.3: the work is synchronous and the result comes on
+ * process.nextTick, so awaiting one text after another never lets a timer or a request in.
+ */
+function holdsTheThread(inner: Embedder, msPerText: number, embedded: { count: number }): Embedder {
+  const spin = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+  return {
+    ...inner,
+    embedPassages: async (texts, onProgress) => {
+      const out: Float32Array[] = [];
+      for (const [i, t] of texts.entries()) {
+        spin(msPerText);
+        await new Promise<void>((resolve) => process.nextTick(resolve));
+        out.push(...(await inner.embedPassages([t])));
+        embedded.count++;
+        onProgress?.({ done: i + 1, total: texts.length });
+      }
+      return out;
+    },
+  };
+}
+
 async function addArticles(c: TempCorpus, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     await writeFile(path.join(c.corpusDir, `added-${i}.txt`), `Report ${i} on the zebrafinch census\nVolunteers counted ${i} flocks of zebrafinch along river ${i}.\nA second paragraph, number ${i}, about the count.\n`);
@@ -156,6 +181,26 @@ describe('reindex progress and long rebuilds', () => {
     const unknown = await s.call('index_status', { build_id: 'build-999' });
     assert.equal(unknown.isError, true);
     assert.match(unknown.content[0]?.type === 'text' ? unknown.content[0].text : '', /^index_status: unknown build id "build-999"/);
+  });
+
+  test('a model that never yields the thread still lets requests in: reindex answers while the passages are embedded', async () => {
+    const c = await corpus();
+    const embedded = { count: 0 };
+    // About 1.5 s of embedding: the one-second wait ends in the middle of it.
+    const index = await live(c, holdsTheThread(createFakeEmbedder(), 50, embedded));
+    await index.startModel();
+    const s = await connect(index);
+    await addArticles(c, 10);
+    const r = await s.call('reindex', { wait_seconds: 1 });
+    const atAnswer = embedded.count;
+    const out = r.structuredContent as { state: string; build_id: string };
+    assert.equal(out.state, 'running');
+    await waitFor('the new version', () => (s.listChanged() === 1 ? true : undefined));
+    const total = embedded.count;
+    assert.ok(total >= 20, `embedded ${total}`);
+    // Answered from inside the embedding (the wait_seconds timer got a turn between slices), not
+    // once the thread was free again after the last passage.
+    assert.ok(atAnswer < total, `answered after ${atAnswer} of ${total} passages`);
   });
 });
 

@@ -5,6 +5,7 @@ import { EmbedderUnavailableError, type Embedder } from '../embed/embedder.ts';
 import { spaceMismatch, type EmbeddingSpace } from '../store/manifest.ts';
 import type { StoredPassage } from '../types.ts';
 import { createProgress } from '../util/progress.ts';
+import { embedInSlices } from './embed-slices.ts';
 import type { PreviousFacts, VectorSource } from './previous.ts';
 
 export const LEXICAL_ON_REQUEST = 'built lexical-only on request (--lexical-only)';
@@ -76,7 +77,7 @@ export async function embedNew(
   if (texts.length > 0) {
     const progress = showProgress ? createProgress('passages embedded', texts.length) : null;
     onProgress(0, texts.length);
-    const fresh = await embedder.embedPassages(texts, (p) => {
+    const fresh = await embedInSlices(embedder, texts, (p) => {
       progress?.update(p.done);
       onProgress(p.done, texts.length);
     });

@@ -30,7 +30,8 @@ export interface WorkBudget {
 /** Longest stretch a request keeps the event loop before `pause` yields it. */
 export const SLICE_MS = 20;
 
-function nextTurn(): Promise<void> {
+/** One event-loop turn: timers and I/O (other requests) run before the caller goes on. */
+export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 

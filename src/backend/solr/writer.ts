@@ -10,6 +10,7 @@ import { SEGMENTER_VERSION } from '../../corpus/segment.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { diffFiles, type BuildProgress, type BuildSummary } from '../../indexer/build-index.ts';
 import { probeSpace } from '../../indexer/embed-new.ts';
+import { embedInSlices } from '../../indexer/embed-slices.ts';
 import { hashText } from '../../store/hash-file.ts';
 import { NORMALIZER_VERSION } from '../../text/normalize.ts';
 import type { DocumentMeta, Lang, StoredPassage } from '../../types.ts';
@@ -109,7 +110,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
       if (missing.size > 0) {
         const progress = opts.progress ? createProgress('passages embedded', missing.size) : null;
         report({ stage: 'embedding', done: 0, total: missing.size });
-        const vectors = await opts.embedder.embedPassages([...missing.values()], (p) => {
+        const vectors = await embedInSlices(opts.embedder, [...missing.values()], (p) => {
           progress?.update(p.done);
           report({ stage: 'embedding', done: p.done, total: missing.size });
         });
