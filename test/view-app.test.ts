@@ -41,10 +41,10 @@ function verdictOf(e: Evidence): NonNullable<Evidence['quote']> {
 }
 
 describe('linking', () => {
-  it('search, get_passage and verify_quote point at the view; other tools do not', async () => {
+  it('search, get_passage, verify_quote and check_answer point at the view; other tools do not', async () => {
     const { tools } = await plain.client.listTools();
     const linked = tools.filter((t) => (t._meta as { ui?: { resourceUri?: string } } | undefined)?.ui?.resourceUri === VIEW_URI).map((t) => t.name);
-    assert.deepEqual(linked, ['search', 'get_passage', 'verify_quote']);
+    assert.deepEqual(linked, ['search', 'get_passage', 'verify_quote', 'check_answer']);
     for (const t of tools.filter((x) => linked.includes(x.name))) assert.equal(t._meta?.['ui/resourceUri'], VIEW_URI, `${t.name} has the older key too`);
   });
 

@@ -43,9 +43,8 @@ const state = {
 
 /**
  * The citations a tool result names, with the quote to check at each. Understands a verify_quote
- * verdict; otherwise collects every object with a `citation` (search, get_passage) or a
- * `citations` list, with the object's `quote` when it has one: a tool that reports citations that
- * way (an answer check) needs nothing more than the link to the view.
+ * verdict and a check_answer report; otherwise collects every object with a `citation` (search,
+ * get_passage) or a `citations` list, with the object's `quote` when it has one.
  * @param {any} structured
  * @param {Record<string, unknown>} args
  * @returns {Item[]}
@@ -71,6 +70,10 @@ function itemsFromResult(structured, args) {
     if (items.length === 0 && asked) add({ citation: asked, quote, scope: 'citation' });
     return items;
   }
+  if (Array.isArray(structured.sentences) && isObj(structured.counts)) {
+    answerItems(structured.sentences, add);
+    return items;
+  }
   const walk = (/** @type {unknown} */ node, /** @type {number} */ depth) => {
     if (depth > 6 || items.length >= MAX_ITEMS) return;
     if (Array.isArray(node)) {
@@ -93,6 +96,33 @@ function itemsFromResult(structured, args) {
   };
   walk(structured, 0);
   return items;
+}
+
+/**
+ * A check_answer report, sentence by sentence: each quote where it verified (or, cited elsewhere or
+ * not at all, where it really is), then the sentence's other cited passages. Ids that do not exist
+ * are left out: the report names them, the view has nothing to show for them.
+ * @param {any[]} sentences
+ * @param {(item: Item) => void} add
+ */
+function answerItems(sentences, add) {
+  const shown = new Set();
+  const put = (/** @type {Item} */ item) => {
+    shown.add(item.citation);
+    add(item);
+  };
+  for (const s of sentences) {
+    if (!isObj(s)) continue;
+    for (const q of Array.isArray(s.quotes) ? s.quotes : []) {
+      if (!isObj(q) || !str(q.quote)) continue;
+      const where = str(q.citation) ? [q.citation] : Array.isArray(q.found_in) ? q.found_in : [];
+      for (const id of where) if (typeof id === 'string' && CITATION.test(id)) put({ citation: id, quote: q.quote, scope: 'citation' });
+    }
+    const unknown = new Set((Array.isArray(s.unknown_citations) ? s.unknown_citations : []).map((/** @type {any} */ u) => (isObj(u) ? u.id : '')));
+    for (const id of Array.isArray(s.citations) ? s.citations : []) {
+      if (typeof id === 'string' && CITATION.test(id) && !unknown.has(id) && !shown.has(id)) put({ citation: id });
+    }
+  }
 }
 
 /** @param {Item} item @param {string | undefined} around */

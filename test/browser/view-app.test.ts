@@ -144,7 +144,7 @@ async function host(
 describe('the view a host gets', () => {
   it('is linked from the tools it shows', async () => {
     const { tools } = await client.listTools();
-    for (const name of ['search', 'get_passage', 'verify_quote']) {
+    for (const name of ['search', 'get_passage', 'verify_quote', 'check_answer']) {
       assert.equal((tools.find((t) => t.name === name)?._meta as { ui?: { resourceUri?: string } })?.ui?.resourceUri, VIEW_URI, name);
     }
   });
@@ -213,24 +213,34 @@ describe('the evidence view inside an MCP host', { skip: skip ?? false }, () => 
     await hosted.close();
   });
 
-  it('opens the quotes of any result that reports them as citation and quote fields (an answer check)', async () => {
-    // The shape an answer-checking tool reports: sentences with their citation ids and quotes.
-    const structured = {
-      sentences: [
-        { text: 'Damascus plans to repair its pipes.', citations: ['ar-water-plan.txt#p1'] },
-        { text: 'The spring is at its lowest in twenty years.', quotes: [{ quote: 'أدنى مستوى له منذ عشرين عاماً', citation: 'ar-water-reprint.txt#p2', level: 'exact' }] },
-      ],
-    };
-    const hosted = await host('check_answer', { answer: '…' }, { serverTools: {} }, { content: [{ type: 'text', text: 'checked' }], structuredContent: structured });
+  it('shows a check_answer report: each quote where it really is, then the other cited passages, never an unknown id', async () => {
+    const verified = 'أعلنت المؤسسة العامة لمياه الشرب في دمشق';
+    const misattributed = 'مخزون نبع الفيجة انخفض هذا العام';
+    const answer =
+      `Damascus will repair its old pipes: «${verified}» [ar-water-plan.txt#p1]. ` +
+      `The Figeh spring fell to a 20-year low: «${misattributed}» [ar-water-plan.txt#p1]. ` +
+      'Tehran closed its primary schools [fa-tehran-air.txt#p1, fa-tehran-air.txt#p9].';
+    const hosted = await host('check_answer', { answer });
     const { view } = hosted;
-    await view.waitForSelector('.passage.cited');
-    assert.deepEqual(await view.$$eval('.chip', (els) => els.map((el) => el.getAttribute('title'))), ['ar-water-plan.txt#p1', 'ar-water-reprint.txt#p2']);
-    await view.click('.chip[title="ar-water-reprint.txt#p2"]');
     await view.waitForSelector('mark.quote');
-    const text = await corpus.original('ar-water-reprint.txt');
-    const marks = await spans(view, 'mark.quote');
-    assert.deepEqual(marks.map((m) => [m.text, m.level]), [['أدنى مستوى له منذ عشرين عاماً', 'exact']]);
-    assert.equal(marks[0]?.text, text.slice(marks[0]?.start, marks[0]?.end));
+    const chips = await view.$$eval('.chip', (els) => els.map((el) => el.getAttribute('title')));
+    // The misattributed quote opens where it is (the plan and its reprint), not at the passage cited.
+    assert.deepEqual(
+      [chips[0], [...chips.slice(1, 3)].sort(), chips[3], chips.length],
+      ['ar-water-plan.txt#p1', ['ar-water-plan.txt#p4', 'ar-water-reprint.txt#p2'], 'fa-tehran-air.txt#p1', 4],
+    );
+    const plan = await corpus.original('ar-water-plan.txt');
+    const first = await spans(view, 'mark.quote');
+    assert.deepEqual(first.map((m) => [m.text, m.level]), [[verified, 'exact']]);
+    assert.equal(first[0]?.text, plan.slice(first[0]?.start, first[0]?.end));
+    await view.click('.chip[title="ar-water-reprint.txt#p2"]');
+    await view.waitForFunction(() => document.querySelector('.passage.cited')?.getAttribute('data-citation') === 'ar-water-reprint.txt#p2');
+    await view.waitForSelector('mark.quote');
+    const reprint = await corpus.original('ar-water-reprint.txt');
+    const moved = await spans(view, 'mark.quote');
+    assert.deepEqual(moved.map((m) => [m.text, m.level]), [[misattributed, 'exact']]);
+    assert.equal(moved[0]?.text, reprint.slice(moved[0]?.start, moved[0]?.end));
+    await hosted.screenshot('app-check-answer');
     await hosted.close();
   });
 

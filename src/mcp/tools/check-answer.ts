@@ -10,6 +10,7 @@ import type { IndexView } from './index-view.ts';
 import { cleanId, suggestCitations } from './index-view.ts';
 import { idText, inlineText, plural, requestBudget, toolError, toolResult, withView, type ToolContext } from './shared.ts';
 import { checkQuote, type QuoteVerdictOut } from './verify-quote.ts';
+import { VIEW_TOOL_META } from '../view-link.ts';
 import type { WorkBudget } from '../../util/budget.ts';
 
 export const MAX_ANSWER_CHARS = 20_000;
@@ -94,6 +95,7 @@ export function registerCheckAnswerTool(server: McpServer, ctx: ToolContext): vo
       inputSchema: checkAnswerInputShape,
       outputSchema,
       annotations: { title: 'Check a drafted answer', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      _meta: VIEW_TOOL_META,
     },
     (args) =>
       withView(ctx, 'check_answer', async (view) => {
