@@ -68,6 +68,8 @@ describe('sanad search', () => {
     assert.ok(english.length > 0 && english.every((c) => c.startsWith('en-water-brief.txt#')), english.join(', '));
     assert.deepEqual(await run('نبع الفيجة', '--documents', 'ar-water-reprint.txt', '--k', '1'), ['ar-water-reprint.txt#p2']);
     assert.deepEqual(await run('نبع الفيجة', '--outlet', 'وكالة سانا', '--k', '1'), ['ar-water-reprint.txt#p2']);
+    const readable = await sanad(['search', 'نبع الفيجة', '--outlet', 'وكالة سانا', '--k', '1', '--mode', 'lexical']);
+    assert.match(readable.stdout, /^1 result \(lexical\)\n\n1\. \[ar-water-reprint\.txt#p2\]/u);
     // An English query finds nothing in the Persian article lexically; its Persian variant does.
     assert.deepEqual(await run('schools closed', '--language', 'fa'), []);
     assert.ok((await run('schools closed', '--language', 'fa', '--variants', 'مدارس تعطیل')).length > 0);

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { viewOf } from '../mcp/tools/index-view.ts';
+import { plural } from '../mcp/tools/shared.ts';
 import { DEFAULT_K, MAX_DOCUMENT_FILTER, MAX_K, MAX_VARIANTS, runSearch, searchInputShape } from '../mcp/tools/search.ts';
 import { openSearcher } from '../search/open-searcher.ts';
 import type { SearchHit, SearchResponse } from '../types.ts';
@@ -207,7 +208,7 @@ function isolate(text: string, tty: boolean): string {
 export function formatReadable(r: SearchResponse, tty: boolean): string {
   if (r.results.length === 0) return `no results (${r.mode})\n`;
   const reranked = r.rerank?.applied ? `, first ${r.rerank.candidates} reranked` : '';
-  const out: string[] = [`${r.results.length} results (${r.mode}${reranked})`, ''];
+  const out: string[] = [`${plural(r.results.length, 'result')} (${r.mode}${reranked})`, ''];
   r.results.forEach((h, i) => {
     const meta = [h.outlet, h.published, h.lang].filter(Boolean).join(' · ');
     out.push(`${i + 1}. [${h.citation}]  score ${h.score}${h.rerankScore !== undefined ? `  rerank ${h.rerankScore}` : ''}  ${meta}`);
