@@ -124,6 +124,8 @@ it(`${KILLS} SIGKILLs during searches and reindexes: no failed request, no lost 
     await new Promise((r) => setTimeout(r, 1000));
     await cluster.restart(node);
     await waitForActiveReplicas();
+    // A long run stopped early still says how far it got.
+    console.error(`kill ${k + 1}/${KILLS} done (node ${node} back, replicas active): ${requests} requests so far, ${failures.length} failed`);
   }
   stop = true;
   await stream;
