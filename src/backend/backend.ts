@@ -124,6 +124,8 @@ export interface QuoteCandidates {
 
 export interface SearchBackend {
   info(): IndexInfo;
+  /** True when the backend answers over the network; see QuoteLookup.remote (request budgets). */
+  readonly remote?: boolean;
 
   /** BM25 over tokens from src/text/tokenize.ts, with exact global statistics; best first. */
   lexicalSearch(tokens: readonly string[], depth: number, filter?: PassageFilter): Promise<ScoredPassage[]>;
