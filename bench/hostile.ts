@@ -56,6 +56,17 @@ interface Row {
   request: string;
   requestMs: number[];
   maxPingMs: number[];
+  /** What came back each round: "answer", or the error's opening words (a budget error must say what to shorten). */
+  outcome: string[];
+}
+
+/** "answer", or "error: " and the start of the message, for a tool result, a protocol error or a thrown one. */
+function outcomeOf(value: unknown, error: unknown): string {
+  const failure = error ?? value;
+  if (failure instanceof Error) return `error: ${failure.message.slice(0, 160)}`;
+  const result = value as { isError?: boolean; content?: Array<{ text?: string }> } | undefined;
+  if (result?.isError) return `error: ${(result.content?.[0]?.text ?? '').slice(0, 160)}`;
+  return 'answer';
 }
 
 async function measure(transport: string, worker: Client, pinger: Client, ids: string[]): Promise<Row[]> {
@@ -65,13 +76,14 @@ async function measure(transport: string, worker: Client, pinger: Client, ids: s
   await worker.callTool({ name: 'get_passage', arguments: { ids: [`${ids[0] ?? ''}#p1`] } });
   const rows: Row[] = [];
   for (const [name, call] of hostileRequests(ids)) {
-    const row: Row = { transport, request: name, requestMs: [], maxPingMs: [] };
+    const row: Row = { transport, request: name, requestMs: [], maxPingMs: [], outcome: [] };
     for (let r = 0; r < rounds; r++) {
       const p = await probe(pinger, () => call(worker));
       row.requestMs.push(Math.round(p.requestMs));
       row.maxPingMs.push(Math.round(p.maxPingMs));
+      row.outcome.push(outcomeOf(p.value, p.error));
     }
-    console.error(`${transport} | ${name}: request ${row.requestMs.join('/')} ms, slowest ping ${row.maxPingMs.join('/')} ms`);
+    console.error(`${transport} | ${name}: request ${row.requestMs.join('/')} ms, slowest ping ${row.maxPingMs.join('/')} ms; ${[...new Set(row.outcome)].join(' | ')}`);
     rows.push(row);
   }
   return rows;
@@ -130,6 +142,7 @@ try {
     rounds,
     allPingsUnder100ms: rows.every((r) => worst(r.maxPingMs) <= 100),
     allRequestsUnder1s: rows.every((r) => worst(r.requestMs) <= 1000),
+    overOneSecond: rows.filter((r) => worst(r.requestMs) > 1000).map((r) => ({ transport: r.transport, request: r.request, requestMs: r.requestMs, outcome: r.outcome })),
     rows,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
