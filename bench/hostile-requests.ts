@@ -15,7 +15,8 @@ export function hostileRequests(ids: string[]): Array<[string, Call]> {
     ['resources/read, unknown id of 100,000 characters', (c) => c.readResource({ uri: `sanad://document/${'x'.repeat(100_000)}` }).catch((e: unknown) => e)],
     ['resources/read, unknown id of 30,000 characters', (c) => c.readResource({ uri: `sanad://document/${'ب'.repeat(30_000)}` }).catch((e: unknown) => e)],
     ['get_passage, 20 unknown 300-character ids', (c) => c.callTool({ name: 'get_passage', arguments: { ids: Array.from({ length: 20 }, (_, i) => `${near.slice(0, 20)}${'ی'.repeat(270)}${i}#p1`) } })],
-    ['get_document, unknown 300-character id', (c) => c.callTool({ name: 'get_document', arguments: { id: `${near}${'z'.repeat(280)}` } })],
+    // 300 characters is the schema's limit: longer is refused before the handler runs.
+    ['get_document, unknown 300-character id', (c) => c.callTool({ name: 'get_document', arguments: { id: `${near}${'z'.repeat(300 - near.length)}` } })],
     ['completion/complete, 100,000-character id', (c) => c.complete({ ref: { type: 'ref/resource', uri: 'sanad://document/{id}' }, argument: { name: 'id', value: 'a'.repeat(100_000) } })],
     ['verify_quote, 200 lines of 9 characters', (c) => c.callTool({ name: 'verify_quote', arguments: { quote: Array.from({ length: 200 }, (_, i) => `کلمه ${String(i).padStart(3, '0')}`).join('\n') } })],
     ['verify_quote, 20 lines (the most parts)', (c) => c.callTool({ name: 'verify_quote', arguments: { quote: Array.from({ length: 20 }, (_, i) => `${words[i % 10]} کلمه ${i} ${words[(i + 3) % 10]}`).join('\n') } })],
