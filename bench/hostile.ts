@@ -13,7 +13,7 @@
 //     [--seeds /work/shared/seeds] [--dev /work/shared/dev-eval] [--keep DIR]
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -140,6 +140,8 @@ try {
   const summary = {
     documents: ids.length,
     rounds,
+    // Other jobs share the machine: wall times stretch with their load.
+    loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
     allPingsUnder100ms: rows.every((r) => worst(r.maxPingMs) <= 100),
     allRequestsUnder1s: rows.every((r) => worst(r.requestMs) <= 1000),
     overOneSecond: rows.filter((r) => worst(r.requestMs) > 1000).map((r) => ({ transport: r.transport, request: r.request, requestMs: r.requestMs, outcome: r.outcome })),
