@@ -57,6 +57,27 @@ describe('verifyQuote: exact', () => {
     assert.deepEqual(v.matches, [{ ...at('a.txt#p1', 'إِنَّ الأولوية للأحياء.'), continued: [stripSim(at('a.txt#p2', 'وأكدت الوزارة'))] }]);
     assert.equal(v.parts, undefined);
   });
+  it('reads a reprinted quote\'s documents only until the most matches reported, in index order', async () => {
+    // 40 verbatim reprints: the first 10 answer, and the documents after them are never read (a
+    // wire quote can sit in thousands of articles).
+    const reprints: QuoteSource[] = Array.from({ length: 40 }, (_, i) => ({
+      id: `r${String(i).padStart(2, '0')}.txt#p1`,
+      docId: `r${String(i).padStart(2, '0')}.txt`,
+      start: i,
+      text: `${'خبر '.repeat(i % 3)}${A2}`,
+    }));
+    const scan = scanQuoteLookup(reprints);
+    const read: string[] = [];
+    const counting = { ...scan, passagesOf: (docId: string) => (read.push(docId), scan.passagesOf(docId)) };
+    const q = 'مخزون نبع الفيجة انخفض';
+    const verdict = await verifyQuote(counting, q, { maxMatches: 10 });
+    assert.equal(verdict.level, 'exact');
+    assert.deepEqual(
+      verdict.matches.map((m) => m.citation),
+      reprints.slice(0, 10).map((p) => p.id),
+    );
+    assert.deepEqual(read, reprints.slice(0, 10).map((p) => p.docId));
+  });
 });
 
 function stripSim(m: ReturnType<typeof at>) {

@@ -32,7 +32,7 @@ export function verbatimAcross(quote: string, spans: readonly QuoteSpan[]): bool
   return rest.length === 0;
 }
 
-export function exactMatches(passages: readonly Prepared[], quote: string, max: number, budget: WorkBudget): QuoteMatch[] {
+export function exactMatches(passages: readonly QuoteSource[], quote: string, max: number, budget: WorkBudget): QuoteMatch[] {
   const out: QuoteMatch[] = [];
   for (const p of passages) {
     budget.spend(p.text.length);

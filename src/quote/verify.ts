@@ -192,8 +192,15 @@ interface Settings {
   budget: WorkBudget;
 }
 
-/** The passages a text is looked for in, and (asked for only when no exact match exists) the fuzzy candidates. */
-interface Searched extends Scoped {
+/**
+ * Where one text is looked for. Each level asks only for what it needs: verbatim matches read the
+ * candidate documents' raw text in index order and stop at the most matches reported (a quote
+ * reprinted in a thousand articles reads a few of them); the folded passages are prepared only
+ * when no verbatim match exists; the fuzzy candidates only when nothing matched at all.
+ */
+interface Searched {
+  exact(quote: string, max: number): Promise<QuoteMatch[]>;
+  prepared(): Promise<Scoped>;
   ranked(): Promise<RankedCandidate[]>;
 }
 
@@ -207,14 +214,27 @@ async function scopeOf(lookup: QuoteLookup, s: Settings, scope?: QuoteScope): Pr
       ? (await lookup.passages([scope.citation])).filter((p): p is QuoteSource => p !== undefined)
       : await lookup.passagesOf(scope.document ?? '');
     const passages = prepareDocuments(sources).flatMap((d) => d.passages);
-    return async (text) => ({ passages, crossing, ranked: async () => rankByGrams(passages, foldWithMap(text).folded, s.maxCandidates) });
+    return async (text) => ({
+      exact: async (quote, max) => exactMatches(passages, quote, max, s.budget),
+      prepared: async () => ({ passages, crossing }),
+      ranked: async () => rankByGrams(passages, foldWithMap(text).folded, s.maxCandidates),
+    });
   }
   // Documents fetched for one text serve the next ones too (a quote's parts, its `elsewhere`).
+  const raw = new Map<string, QuoteSource[]>();
+  const rawOf = async (id: string): Promise<QuoteSource[]> => {
+    let passages = raw.get(id);
+    if (!passages) {
+      passages = await lookup.passagesOf(id);
+      raw.set(id, passages);
+    }
+    return passages;
+  };
   const docs = new Map<string, PreparedDoc>();
   const docOf = async (id: string): Promise<PreparedDoc | undefined> => {
     let doc = docs.get(id);
     if (!doc) {
-      doc = prepareDocuments(await lookup.passagesOf(id))[0];
+      doc = prepareDocuments(await rawOf(id))[0];
       if (doc) docs.set(id, doc);
     }
     return doc;
@@ -222,8 +242,24 @@ async function scopeOf(lookup: QuoteLookup, s: Settings, scope?: QuoteScope): Pr
   return async (text) => {
     // Documents first; the fuzzy candidates cost more and are needed only when nothing matches.
     const found = await lookup.quoteCandidates({ quote: text, similar: 0, only: 'documents' });
-    const passages: Prepared[] = [];
-    for (const id of found.documents) passages.push(...((await docOf(id))?.passages ?? []));
+    // The same matches, in the same order, as exactMatches over every candidate's passages.
+    const exact = async (quote: string, max: number) => {
+      const out: QuoteMatch[] = [];
+      for (const id of found.documents) {
+        await s.budget.pause();
+        out.push(...exactMatches(await rawOf(id), quote, max - out.length, s.budget));
+        if (out.length >= max) break;
+      }
+      return out;
+    };
+    const prepared = async (): Promise<Scoped> => {
+      const passages: Prepared[] = [];
+      for (const id of found.documents) {
+        await s.budget.pause();
+        passages.push(...((await docOf(id))?.passages ?? []));
+      }
+      return { passages, crossing: true };
+    };
     const ranked = async () => {
       const { similar } = await lookup.quoteCandidates({ quote: text, similar: s.maxCandidates, only: 'similar' });
       const out: RankedCandidate[] = [];
@@ -233,7 +269,7 @@ async function scopeOf(lookup: QuoteLookup, s: Settings, scope?: QuoteScope): Pr
       }
       return out;
     };
-    return { passages, crossing: true, ranked };
+    return { exact, prepared, ranked };
   };
 }
 
@@ -251,12 +287,13 @@ type Found = Omit<QuoteVerdict, 'checked' | 'parts' | 'elsewhere'>;
 
 async function findLevel(scopeFor: ScopeOf, quote: string, s: Settings, fuzzy: boolean): Promise<Found> {
   await s.budget.pause();
-  const scoped = await scopeFor(quote);
+  const searched = await scopeFor(quote);
   await s.budget.pause();
-  const exact = exactMatches(scoped.passages, quote, s.maxMatches, s.budget);
+  const exact = await searched.exact(quote, s.maxMatches);
   if (exact.length > 0) return { level: 'exact', similarity: 1, matches: exact };
   const { folded } = foldWithMap(quote);
   if (folded.length === 0) return { level: 'not_found', similarity: 0, matches: [] };
+  const scoped = await searched.prepared();
   let normalized = foldedMatches(scoped, folded, s.maxMatches, false, s.budget);
   if (normalized.length === 0) normalized = foldedMatches(scoped, folded, s.maxMatches, true, s.budget);
   if (normalized.length > 0) {
@@ -266,7 +303,7 @@ async function findLevel(scopeFor: ScopeOf, quote: string, s: Settings, fuzzy: b
   }
   if (!fuzzy) return { level: 'not_found', similarity: 0, matches: [] };
   await s.budget.pause();
-  const partial = await partialMatches(await scoped.ranked(), scoped.crossing, folded, s.budget);
+  const partial = await partialMatches(await searched.ranked(), scoped.crossing, folded, s.budget);
   const best = partial[0]?.similarity ?? 0;
   if (best >= s.threshold) return { level: 'partial', similarity: best, matches: partial.filter((m) => m.similarity >= s.threshold) };
   return { level: 'not_found', similarity: best, matches: [] };
