@@ -273,6 +273,10 @@ describe('damage and bad input', () => {
     const summary = await buildIndex({ ...dirs, embedder: null, log: (l) => lines.push(l) });
     assert.deepEqual(summary.skipped.map((s) => s.path), ['empty.md', 'image.txt', 'latin1.txt']);
     assert.equal(summary.documents, 5);
+    // A lexical-only index has no vectors to reuse, and says so, whether it rebuilt or not.
+    assert.deepEqual([summary.mode, summary.embedded, summary.reused], ['lexical', 0, 0]);
+    const again = await buildIndex({ ...dirs, embedder: null, log: () => {} });
+    assert.deepEqual([again.rebuilt, again.reused], [false, 0]);
     assert.equal(lines.filter((l) => l.startsWith('skipped: ')).length, 3);
   });
 });

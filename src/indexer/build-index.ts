@@ -186,7 +186,7 @@ async function build(opts: BuildOptions, previous: Previous | null, log: (line: 
     (await writerFilesIntact(previous.index, log))
   ) {
     const mode = facts.embedding ? ('hybrid' as const) : ('lexical' as const);
-    return { ...base, mode, version: facts.version, rebuilt: false, embedded: 0, reused: livePassages, segments: previous.index.segments.length, ms: performance.now() - started };
+    return { ...base, mode, version: facts.version, rebuilt: false, embedded: 0, reused: facts.hasVectors ? livePassages : 0, segments: previous.index.segments.length, ms: performance.now() - started };
   }
 
   const fresh = incremental ? new Set([...diff.added, ...diff.changed]) : null;
@@ -240,7 +240,8 @@ async function build(opts: BuildOptions, previous: Previous | null, log: (line: 
     throw err;
   }
   const segments = kept.filter((k) => (k.deletions?.ords.length ?? 0) < k.view.reader.entry.passages).length + plans.length;
-  return { ...base, version, rebuilt: true, embedded, reused: livePassages - needed, segments, ms: performance.now() - started };
+  // Without vectors nothing was reused, whatever the previous version held.
+  return { ...base, version, rebuilt: true, embedded, reused: vectors ? livePassages - needed : 0, segments, ms: performance.now() - started };
 }
 
 function sameHnsw(a: HnswParams | null, b: HnswParams): boolean {
