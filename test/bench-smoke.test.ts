@@ -6,7 +6,6 @@ import { runGrowthPoint, type GrowthResult } from '../bench/growth.ts';
 import { growthChart } from '../bench/run-growth.ts';
 import { exactTopK, perturbedTexts, prng, recallAtK, unitVectors } from '../bench/synthetic.ts';
 import { niceTicks } from '../bench/svg-plot.ts';
-import { pool } from '../src/embed/onnx-model.ts';
 
 test('the PRNG is seeded and repeatable', () => {
   const a = prng(42);
@@ -51,16 +50,6 @@ test('perturbed texts keep most words of a base paragraph and are repeatable', (
     const kept = t.split(' ').filter((w) => base[0]?.split(' ').includes(w)).length;
     assert.ok(kept >= 3 && kept <= 10, `kept ${kept} of 10 in "${t}"`);
   }
-});
-
-test('mean pooling skips padding; CLS pooling takes the first token', () => {
-  // batch 2, seq 3, width 2; the second row's last token is padding.
-  const hidden = Float32Array.from([1, 0, 3, 0, 5, 0, 0, 2, 0, 4, 9, 9]);
-  const mask = BigInt64Array.from([1n, 1n, 1n, 1n, 1n, 0n]);
-  const [a, b] = pool(hidden, [2, 3, 2], mask, 'mean');
-  assert.deepEqual(Array.from(a ?? []), [3, 0]);
-  assert.deepEqual(Array.from(b ?? []), [0, 3]);
-  assert.deepEqual(pool(hidden, [2, 3, 2], mask, 'cls').map((v) => Array.from(v)), [[1, 0], [0, 2]]);
 });
 
 test('a growth point at N=2,000 is well formed and its recall is right at the extremes', async () => {

@@ -1,16 +1,21 @@
 // Hub downloads and the runtime override, against a local HTTP server that plays the Hub
 // (HF_ENDPOINT) and serves the tiny test model: no real network is touched.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { fetchHubModel, hubFolder } from '../src/embed/hub.ts';
+import { loadTransformers } from '../src/embed/onnx-runtime.ts';
 import { createTransformersEmbedder } from '../src/embed/transformers.ts';
 
+const execFileAsync = promisify(execFile);
 const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tiny-model');
 const tmp = mkdtempSync(path.join(tmpdir(), 'sanad-hub-'));
 const requests: string[] = [];
@@ -106,13 +111,43 @@ test('a download cut off half-way is an error and leaves nothing that looks like
   assert.deepEqual(readdirSync(path.join(cacheDir, 'short', 'm')), []);
 });
 
-test('SANAD_ONNXRUNTIME loads another onnxruntime-node folder; a wrong one or an unknown device is a clear error', async () => {
-  const bundled = path.resolve('node_modules', 'onnxruntime-node');
-  const logs: string[] = [];
-  const e = createTransformersEmbedder({ model: TINY, env: { SANAD_ONNXRUNTIME: bundled }, onLog: (l) => logs.push(l) });
-  assert.equal(await e.dimension(), 32);
+test('transformers.js runs on the pinned onnxruntime-node 1.16.3 (the overrides hold in a checkout)', async () => {
+  const rt = await loadTransformers({}, () => undefined);
+  assert.equal(rt.runtime, 'onnxruntime-node 1.16.3 (bundled, CPU)');
+  assert.deepEqual(rt.sessionOptions.executionProviders, ['cpu']);
+});
+
+test('SANAD_ONNXRUNTIME: transformers.js runs the named onnxruntime-node, once per process; a wrong folder or a missing device is a clear error', async () => {
+  // A runtime package of its own: the real one behind a counter and another version string.
+  const fake = path.join(tmp, 'fake-ort');
+  mkdirSync(fake);
+  writeFileSync(path.join(fake, 'package.json'), JSON.stringify({ name: 'onnxruntime-node', version: '0.0.0-fake', main: 'index.js' }));
+  const real = createRequire(import.meta.url).resolve('onnxruntime-node');
+  writeFileSync(
+    path.join(fake, 'index.js'),
+    `const real = require(${JSON.stringify(real)});
+module.exports = {
+  ...real,
+  env: { ...real.env, versions: { ...real.env.versions, node: 'fake-1' } },
+  InferenceSession: { create: (...args) => { globalThis.fakeRuntimeSessions = (globalThis.fakeRuntimeSessions ?? 0) + 1; return real.InferenceSession.create(...args); } },
+};
+`,
+  );
+  const child = await execFileAsync(process.execPath, ['--import', 'tsx', path.join('test', 'helpers', 'runtime-child.ts'), TINY], {
+    env: { ...process.env, SANAD_ONNXRUNTIME: fake },
+  });
+  const out = JSON.parse(child.stdout) as { logs: string[]; vector: number[]; sessions: number; refused: string | null };
+  assert.ok(out.logs.includes(`ONNX Runtime: onnxruntime-node fake-1 (${fake}), device cpu`), out.logs.join('\n'));
+  assert.equal(out.sessions, 1, 'the model session was created by the named runtime');
+  const [expected] = await createTransformersEmbedder({ model: TINY }).embedPassages(['قاعدة حميميم الجوية']);
+  assert.deepEqual(out.vector, Array.from(expected ?? []), 'same graph, same runtime underneath: the same vector');
+  assert.match(out.refused ?? '', /this process already runs the ONNX Runtime at .*fake-ort.index\.js \(chosen by SANAD_ONNXRUNTIME for an earlier model\); the runtime is chosen once per process/);
+
   const wrong = createTransformersEmbedder({ model: TINY, env: { SANAD_ONNXRUNTIME: tmp } });
   await assert.rejects(wrong.dimension(), /: SANAD_ONNXRUNTIME=.* is not an onnxruntime-node package folder \(Cannot find module/);
   const gpu = createTransformersEmbedder({ model: TINY, env: { SANAD_DEVICE: 'cuda' } });
-  await assert.rejects(gpu.dimension(), /SANAD_DEVICE=cuda needs an ONNX Runtime built with that execution provider \(runtime in use: onnxruntime-node \(bundled, CPU\)\)/);
+  await assert.rejects(
+    gpu.dimension(),
+    /: SANAD_DEVICE=cuda needs an ONNX Runtime built with that execution provider \(runtime in use: onnxruntime-node 1\.16\.3 \(bundled, CPU\)\); install one/,
+  );
 });

@@ -1,13 +1,16 @@
-// Runs the in-process provider (ONNX Runtime + tokenizers) on the tiny generated model
-// (test/fixtures/tiny-model), offline. The vectors are meaningless; what is checked is the plumbing.
+// Runs the in-process provider (transformers.js on ONNX Runtime) on the tiny generated model
+// (test/fixtures/tiny-model), offline. The vectors are meaningless; what is checked is the plumbing,
+// and that pooling is what the profile says, against the graph's own token states.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { EmbedderUnavailableError } from '../src/embed/embedder.ts';
 import { isBatchInvariant } from '../src/embed/batch-invariance.ts';
+import { loadTransformers } from '../src/embed/onnx-runtime.ts';
 import { createTransformersEmbedder, looksLikePath, offlineReason } from '../src/embed/transformers.ts';
 import { dot } from '../src/embed/vectors.ts';
 
@@ -59,6 +62,42 @@ test('loads the tiny model folder offline: unit vectors of dimension 32, info fr
   assert.equal(logs.length, 3);
   await e.close?.();
   await e.close?.();
+});
+
+test('a vector is the mean of the graph\'s token states over the real tokens (or the first token for cls), normalised', async () => {
+  // The reference: the tokenizer's ids for one text alone (no padding), the graph run directly on
+  // ONNX Runtime, pooled and normalised here in double precision.
+  const { lib } = await loadTransformers(process.env, () => undefined);
+  const tokenizer = await lib.AutoTokenizer.from_pretrained(TINY, { local_files_only: true });
+  const ort = createRequire(import.meta.url)('onnxruntime-node') as typeof import('onnxruntime-common');
+  const session = await ort.InferenceSession.create(path.join(TINY, 'onnx', 'model.onnx'));
+  const reference = async (text: string, pooling: 'mean' | 'cls'): Promise<Float32Array> => {
+    const ids = (tokenizer(text, { return_tensor: false }).input_ids as number[]).map(BigInt);
+    const shape = [1, ids.length];
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids), shape),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
+    };
+    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(ids.length), shape);
+    const out = (await session.run(feeds))[session.outputNames[0] ?? ''];
+    assert.ok(out);
+    const [, tokens = 0, width = 0] = out.dims;
+    const states = out.data as Float32Array;
+    const sum = new Float64Array(width);
+    for (let t = 0; t < (pooling === 'cls' ? 1 : tokens); t++) for (let j = 0; j < width; j++) sum[j] = (sum[j] ?? 0) + (states[t * width + j] ?? 0);
+    const norm = Math.hypot(...sum);
+    return Float32Array.from(sum, (x) => x / norm);
+  };
+  for (const pooling of ['mean', 'cls'] as const) {
+    const e = createTransformersEmbedder({ model: TINY, dtype: 'fp32', profile: { pooling } });
+    // Embedded together: the shorter texts are padded, and padding must not count.
+    const vectors = await e.embedPassages(TEXTS);
+    for (const [i, text] of TEXTS.entries()) assert.ok(maxDiff(vectors[i], await reference(text, pooling)) < 1e-6, `${pooling}: ${text}`);
+    await e.close?.();
+  }
+  // The two poolings differ on this model, so the check above tells them apart.
+  assert.ok(maxDiff(await reference(TEXTS[0] ?? '', 'mean'), await reference(TEXTS[0] ?? '', 'cls')) > 0.01);
+  await session.release();
 });
 
 test('deterministic across instances and dtypes (q8 and fp32 files are the same graph)', async () => {

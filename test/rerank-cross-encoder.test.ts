@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadTokenizer } from '../src/embed/onnx-model.ts';
-import { createCrossEncoderReranker, encodePair, scoresFromLogits } from '../src/rerank/cross-encoder.ts';
+import { loadTransformers } from '../src/embed/onnx-runtime.ts';
+import { createCrossEncoderReranker, encodePairs, scoresFromLogits } from '../src/rerank/cross-encoder.ts';
 import { RerankerUnavailableError } from '../src/rerank/reranker.ts';
 
 const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tiny-reranker');
@@ -62,23 +62,33 @@ test('scores do not depend on batching, order or dtype file', async () => {
 });
 
 test('pairs are encoded with their segments, and a passage too long is cut before its closing token', async () => {
-  const tok = await loadTokenizer(TINY);
-  const sep = tok.tokenizer.token_to_id('[SEP]');
-  const cls = tok.tokenizer.token_to_id('[CLS]');
-  const short = encodePair(tok, 'ab', 'cd');
-  assert.deepEqual(short.types, [0, 0, 0, 0, 1, 1, 1]);
-  assert.deepEqual([short.ids[0], short.ids[3], short.ids.at(-1)], [cls, sep, sep]);
-  const long = encodePair(tok, 'ab', 'x'.repeat(90).split('').join(' '));
-  assert.equal(long.ids.length, 95, 'under the limit nothing is cut');
-  const huge = encodePair(tok, 'ab', Array.from({ length: 700 }, () => 'x').join(' '));
-  assert.equal(huge.ids.length, 512);
-  assert.equal(huge.types?.length, 512);
-  assert.equal(huge.ids.at(-1), sep, 'the closing separator is kept');
-  assert.equal(huge.types?.at(-1), 1);
+  const { lib } = await loadTransformers(process.env, () => undefined);
+  const tok = await lib.AutoTokenizer.from_pretrained(TINY, { local_files_only: true });
+  const [sep, cls, pad] = ['[SEP]', '[CLS]', '[PAD]'].map((t) => BigInt(tok.convert_tokens_to_ids(t) as number));
+  const rows = (name: string, t: Record<string, { dims: number[]; data: unknown }>) => {
+    const x = t[name];
+    assert.ok(x);
+    const [n = 0, width = 0] = x.dims;
+    return Array.from({ length: n }, (_, r) => Array.from((x.data as BigInt64Array).slice(r * width, (r + 1) * width)));
+  };
+  const short = encodePairs(tok, 'ab', ['cd']);
+  assert.deepEqual(rows('token_type_ids', short), [[0n, 0n, 0n, 0n, 1n, 1n, 1n]]);
+  const [ids] = rows('input_ids', short);
+  assert.deepEqual([ids?.[0], ids?.[3], ids?.at(-1)], [cls, sep, sep]);
+  const spaced = (n: number, w: string) => Array.from({ length: n }, () => w).join(' ');
+  assert.equal(rows('input_ids', encodePairs(tok, 'ab', [spaced(90, 'x')]))[0]?.length, 95, 'under the limit nothing is cut');
+  // A short pair beside one of 700 words: the long one is cut to 512 and closed, the short one padded.
+  const mixed = encodePairs(tok, 'ab', ['cd', spaced(700, 'x')]);
+  const [shortIds, hugeIds] = rows('input_ids', mixed);
+  const hugeTypes = rows('token_type_ids', mixed)[1];
+  assert.equal(hugeIds?.length, 512);
+  assert.equal(hugeIds?.at(-1), sep, 'the closing separator is kept');
+  assert.equal(hugeIds?.at(-2), BigInt(tok.convert_tokens_to_ids('x') as number), 'the passage tail is cut before it');
+  assert.equal(hugeTypes?.at(-1), 1n);
+  assert.deepEqual([shortIds?.[6], shortIds?.[7], shortIds?.at(-1)], [sep, pad, pad]);
   // A passage of 700 words is cut, not refused, and still read through its segment.
   const r = createCrossEncoderReranker({ model: TINY });
-  const words = (w: string) => Array.from({ length: 700 }, () => w).join(' ');
-  const [same, other] = await r.score('x', [words('x'), words('م')]);
+  const [same, other] = await r.score('x', [spaced(700, 'x'), spaced(700, 'م')]);
   assert.ok(Number.isFinite(same) && Number.isFinite(other) && (same ?? 0) > (other ?? 0) + 0.2, `${same} vs ${other}`);
   await r.close?.();
 });

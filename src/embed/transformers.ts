@@ -1,6 +1,7 @@
-// Embedding in-process: a model in the Hugging Face ONNX layout (the `transformers` provider,
-// named after the model format), run with ONNX Runtime on the CPU (onnx-model.ts). The model is a
-// Hub id (downloaded once into the cache, hub.ts) or a local folder, loaded without any network.
+// Embedding in-process with transformers.js: its feature-extraction pipeline (tokenizing, padding,
+// truncation, pooling, normalising) over ONNX Runtime (onnx-runtime.ts says which one and on what
+// device). The model is a Hub id (downloaded once into the cache, hub.ts) or a local folder;
+// either way transformers.js reads a local folder and never the network.
 
 import path from 'node:path';
 import { isBatchInvariant } from './batch-invariance.ts';
@@ -17,7 +18,7 @@ import {
   type ModelWords,
   type TransformersDtype,
 } from './model-source.ts';
-import { loadOnnxTextModel, type OnnxTextModel } from './onnx-model.ts';
+import { boundInputLength, loadTransformers, openOnDevice } from './onnx-runtime.ts';
 import { resolveProfile, type Profile } from './profiles.ts';
 import { l2Normalize, oneLine } from './vectors.ts';
 
@@ -89,10 +90,10 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
   };
 
   let dim: number | undefined;
-  const model = localModel<OnnxTextModel>(() =>
+  const model = localModel<TextEmbedder>(() =>
     loadFromSource(
       { model: opts.model, ...(folder ? { folder } : {}), dtype, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), env: procEnv, log, words: WORDS },
-      (dir, onnxFile) => loadOnnxTextModel({ folder: dir, onnxFile, pooling: profile.pooling, env: procEnv }),
+      (dir) => openPipeline(dir, dtype, profile, procEnv, log),
     ).catch((err: unknown) => {
       throw err instanceof ModelLoadError ? new EmbedderUnavailableError(err.message, { cause: err.cause }) : err;
     }),
@@ -101,14 +102,23 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
   let invariant: Promise<boolean> | undefined;
 
   async function runBatch(texts: string[]): Promise<Float32Array[]> {
-    let pooled: Float32Array[];
+    let out: { dims: number[]; data: unknown; type: string };
     try {
-      pooled = await model.run((m) => m.embed(texts));
+      out = await model.run((m) => m.embed(texts));
     } catch (err) {
       throw new EmbedderUnavailableError(`Embedding with model "${opts.model}" failed: ${oneLine(err)}.`, { cause: err });
     }
-    const vectors = pooled.map((v) => l2Normalize(profile.normalize ? normalizeExact(v) : v));
-    dim ??= vectors[0]?.length;
+    const [rows, width] = out.dims;
+    if (out.dims.length !== 2 || rows !== texts.length || width === undefined || !(out.data instanceof Float32Array)) {
+      throw new EmbedderUnavailableError(
+        `Model "${opts.model}" returned a ${out.type} tensor of shape [${out.dims.join(', ')}] for ${texts.length} texts; ` +
+          'expected float32 [texts, dimension]. Is it a text-embedding (feature-extraction) model?',
+      );
+    }
+    const data = out.data;
+    const vectors: Float32Array[] = [];
+    for (let r = 0; r < rows; r++) vectors.push(l2Normalize(data.slice(r * width, (r + 1) * width)));
+    dim ??= width;
     return vectors;
   }
 
@@ -161,12 +171,22 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
   };
 }
 
-/** v / |v| with the norm in double precision, as transformers.js normalises pooled vectors. */
-function normalizeExact(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (const x of v) sum += x * x;
-  const norm = Math.sqrt(sum);
-  if (norm === 0) return v;
-  for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) / norm;
-  return v;
+/** A loaded feature-extraction pipeline: pooled vectors for a batch of texts, as one tensor. */
+interface TextEmbedder {
+  embed(texts: string[]): Promise<{ dims: number[]; data: unknown; type: string }>;
+  release(): Promise<void>;
+}
+
+async function openPipeline(dir: string, dtype: TransformersDtype, profile: Profile, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<TextEmbedder> {
+  const rt = await loadTransformers(env, log);
+  const extractor = await openOnDevice(rt, () =>
+    rt.lib.pipeline('feature-extraction', dir, { dtype, local_files_only: true, session_options: rt.sessionOptions }),
+  );
+  boundInputLength(extractor.tokenizer, extractor.model.config);
+  return {
+    // Padded to the longest text of the batch, cut at the model's input limit, pooled over the
+    // unmasked tokens (or the first one) and normalised, all by the pipeline.
+    embed: (texts) => extractor(texts, { pooling: profile.pooling, normalize: profile.normalize }),
+    release: () => extractor.dispose(),
+  };
 }

@@ -1,11 +1,9 @@
 // Reranking in-process with a cross-encoder: a sequence-classification model in the Hugging Face
-// ONNX layout (what transformers.js loads as AutoTokenizer + AutoModelForSequenceClassification),
+// ONNX layout, loaded with transformers.js (AutoTokenizer + AutoModelForSequenceClassification),
 // reading the question and a passage together as one input pair and returning a relevance logit.
-// It runs on the same ONNX Runtime and tokenizer library as the embedder (src/embed/onnx-model.ts
-// says why not transformers.js itself), from a Hub id (cached once) or a local folder, with the
-// same offline switches.
+// It runs on the same ONNX Runtime as the embedder (src/embed/onnx-runtime.ts), from a Hub id
+// (cached once) or a local folder, with the same offline switches.
 import path from 'node:path';
-import type { InferenceSession } from 'onnxruntime-common';
 import { isBatchInvariant } from '../embed/batch-invariance.ts';
 import { localModel, runPieces } from '../embed/local-model.ts';
 import {
@@ -18,7 +16,8 @@ import {
   type ModelWords,
   type TransformersDtype,
 } from '../embed/model-source.ts';
-import { batchFeeds, loadTokenizer, openSession, type EncodedRow, type LoadedTokenizer } from '../embed/onnx-model.ts';
+import { boundInputLength, loadTransformers, openOnDevice } from '../embed/onnx-runtime.ts';
+import type { PreTrainedTokenizer, Tensor } from '../embed/transformers-library.ts';
 import { oneLine } from '../embed/vectors.ts';
 import { RerankerUnavailableError, type Reranker, type RerankerInfo } from './reranker.ts';
 
@@ -55,20 +54,33 @@ interface PairClassifier {
 }
 
 /**
- * The pair `query` + `passage` as the tokenizer's pair template builds it ([CLS] q [SEP] p [SEP],
- * <s> q </s></s> p </s>, …). Too long, the passage's tail is cut and the closing special token
- * kept, so the model still sees a well-formed pair (transformers.js would cut the closing token).
+ * Tokenises question/passage pairs as the tokenizer's pair template builds them ([CLS] q [SEP]
+ * p [SEP], <s> q </s></s> p </s>, …), padded to the longest pair. transformers.js cuts a pair
+ * longer than the model's limit at its end, closing special token included; the closing token is
+ * put back in the last place, so the model still sees a well-formed pair with the passage's tail
+ * cut, as the Python tokenizers truncate pairs.
  */
-export function encodePair(tok: LoadedTokenizer, query: string, passage: string): EncodedRow {
-  const e = tok.tokenizer.encode(query, { text_pair: passage, return_token_type_ids: true });
-  const ids = e.ids;
-  const types = e.token_type_ids;
-  if (ids.length <= tok.maxLength) return { ids, types };
-  const keep = Math.max(1, tok.maxLength - 1);
-  return {
-    ids: [...ids.slice(0, keep), ids[ids.length - 1] ?? tok.padId],
-    types: [...types.slice(0, keep), types[types.length - 1] ?? 0],
-  };
+export function encodePairs(tokenizer: PreTrainedTokenizer, query: string, passages: readonly string[]): Record<string, Tensor> {
+  const inputs = tokenizer(
+    passages.map(() => query),
+    { text_pair: [...passages], padding: true, truncation: true, return_token_type_ids: true },
+  ) as Record<string, Tensor>;
+  const ids = inputs.input_ids;
+  const mask = inputs.attention_mask;
+  const [rows = 0, width = 0] = ids?.dims ?? [];
+  if (!ids || !mask || width < tokenizer.model_max_length) return inputs;
+  const closing = closingToken(tokenizer);
+  const idData = ids.data as BigInt64Array;
+  for (let r = 0; r < rows; r++) if ((mask.data as BigInt64Array)[r * width + width - 1] === 1n) idData[r * width + width - 1] = closing;
+  return inputs;
+}
+
+/** The last token of a pair's template (the closing [SEP] or </s>). */
+function closingToken(tokenizer: PreTrainedTokenizer): bigint {
+  const ids = tokenizer('a', { text_pair: 'b', return_tensor: false }).input_ids as number[];
+  const last = ids.at(-1);
+  if (last === undefined) throw new Error('the tokenizer encodes a pair as nothing');
+  return BigInt(last);
 }
 
 /**
@@ -87,21 +99,23 @@ export function scoresFromLogits(data: Float32Array, dims: readonly number[]): n
   return out;
 }
 
-async function loadPairClassifier(folder: string, onnxFile: string, env: NodeJS.ProcessEnv): Promise<PairClassifier> {
-  const tok = await loadTokenizer(folder);
-  const { session, ort } = await openSession(path.join(folder, onnxFile), env);
-  const needsTypes = session.inputNames.includes('token_type_ids');
-  const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
-  const run = async (s: InferenceSession, rows: EncodedRow[]) => {
-    const { feeds } = batchFeeds(ort, rows, { padId: tok.padId, maxLength: tok.maxLength, needsTypes });
-    const out = await s.run(feeds);
-    const logits = outputName !== undefined ? out[outputName] : undefined;
-    if (!logits || logits.type !== 'float32') throw new Error(`the model returned ${logits ? `a ${logits.type} tensor` : 'no output'}; expected float32 logits`);
-    return scoresFromLogits(logits.data as Float32Array, logits.dims);
-  };
+async function loadPairClassifier(dir: string, dtype: TransformersDtype, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<PairClassifier> {
+  const rt = await loadTransformers(env, log);
+  const tokenizer = await rt.lib.AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+  const model = await openOnDevice(rt, () =>
+    rt.lib.AutoModelForSequenceClassification.from_pretrained(dir, { dtype, local_files_only: true, session_options: rt.sessionOptions }),
+  );
+  boundInputLength(tokenizer, model.config);
   return {
-    score: (query, passages) => run(session, passages.map((p) => encodePair(tok, query, p))),
-    release: () => session.release(),
+    async score(query, passages) {
+      const out = (await model(encodePairs(tokenizer, query, passages))) as { logits?: Tensor };
+      const logits = out.logits;
+      if (!logits || logits.type !== 'float32') throw new Error(`the model returned ${logits ? `a ${logits.type} tensor` : 'no logits'}; expected float32 logits`);
+      return scoresFromLogits(logits.data as Float32Array, logits.dims);
+    },
+    release: async () => {
+      await model.dispose();
+    },
   };
 }
 
@@ -123,7 +137,7 @@ export function createCrossEncoderReranker(opts: CrossEncoderOptions): Reranker 
   const model = localModel<PairClassifier>(() =>
     loadFromSource(
       { model: opts.model, ...(folder ? { folder } : {}), dtype, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), env, log, words: WORDS },
-      (dir, onnxFile) => loadPairClassifier(dir, onnxFile, env),
+      (dir) => loadPairClassifier(dir, dtype, env, log),
     ).catch((err: unknown) => {
       throw err instanceof ModelLoadError ? new RerankerUnavailableError(err.message, { cause: err.cause }) : err;
     }),
