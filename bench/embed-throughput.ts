@@ -1,20 +1,25 @@
-// Indexing throughput with a real model, and what changing the ONNX Runtime build does: the same
-// passages are embedded by the project's embedder with the bundled runtime and, when --runtime
-// names another onnxruntime-node package folder (e.g. the 1.30 build transformers.js used), with
-// that one too, in alternating order within one process. Reports passages/s, the time ratio per
-// round, and how far the two sets of vectors are apart (largest difference, lowest cosine).
+// Indexing throughput with a real model, and what a change of the embedding path costs: the same
+// passages are embedded by the project's embedder and, when --baseline names another checkout of
+// sanad (its sources, with node_modules resolvable from them, e.g. an earlier commit unpacked with
+// `git archive`), by that checkout's embedder too, in alternating order within one process, with
+// the same model, dtype and batch size. Reports passages/s, the time ratio per round, and how far
+// the two sets of vectors are apart (largest difference, lowest cosine). The ONNX Runtime is the
+// process's (SANAD_ONNXRUNTIME applies to both); one runtime per process is all transformers.js
+// allows, so runtimes are compared by running the bench once per runtime.
 //
 //   node --import tsx bench/embed-throughput.ts --model DIR [--dtype q8] [--rounds 3] [--batch 16]
-//     [--runtime ONNXRUNTIME_NODE_DIR] [--passages FILE.jsonl ...] [--limit N]
+//     [--baseline CHECKOUT_DIR] [--passages FILE.jsonl ...] [--limit N]
 //     (default passages: the dev sets' when present, else corpus/; --limit takes an evenly
 //     spaced sample)
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ingestCorpus } from '../src/corpus/ingest.ts';
 import type { Embedder } from '../src/embed/embedder.ts';
+import { loadTransformers } from '../src/embed/onnx-runtime.ts';
 import { createTransformersEmbedder, TRANSFORMERS_DTYPE_FILES, isTransformersDtype } from '../src/embed/transformers.ts';
 import { dot } from '../src/embed/vectors.ts';
 import { writePassageCorpus } from '../src/eval/pool.ts';
@@ -32,8 +37,8 @@ interface Args {
   passages: string[];
   /** Evenly spaced sample of this many passages (0: all). */
   limit: number;
-  /** Another onnxruntime-node package folder to compare with the bundled one. */
-  runtime?: string;
+  /** Another checkout of sanad whose embedder is timed beside this one. */
+  baseline?: string;
 }
 
 function args(): Args {
@@ -45,7 +50,7 @@ function args(): Args {
       batch: { type: 'string' },
       passages: { type: 'string', multiple: true },
       limit: { type: 'string' },
-      runtime: { type: 'string' },
+      baseline: { type: 'string' },
     },
   });
   if (!values.model) throw new Error('--model DIR is required: a local model folder (config.json, tokenizer.json, onnx/…)');
@@ -59,7 +64,7 @@ function args(): Args {
     batch: Number(values.batch ?? 16),
     passages: values.passages ?? defaults,
     limit: Number(values.limit ?? 0),
-    ...(values.runtime ? { runtime: path.resolve(values.runtime) } : {}),
+    ...(values.baseline ? { baseline: path.resolve(values.baseline) } : {}),
   };
 }
 
@@ -77,18 +82,11 @@ async function main(): Promise<void> {
   // An evenly spaced sample keeps the mix of languages and lengths of the whole set.
   const passages = a.limit > 0 && a.limit < all.length ? Array.from({ length: a.limit }, (_, i) => all[Math.floor((i * all.length) / a.limit)] ?? all[0]).filter((p): p is EvalPassage => p !== undefined) : all;
   const texts = passages.map((p) => p.text);
-  const make = (runtime?: string) =>
-    createTransformersEmbedder({
-      model: a.model,
-      dtype: a.dtype,
-      batchSize: a.batch,
-      env: { ...process.env, ...(runtime ? { SANAD_ONNXRUNTIME: runtime } : {}) },
-      onLog: (l) => console.error(l),
-    });
-  const bundled = make();
-  const other = a.runtime ? make(a.runtime) : null;
+  const options = { model: a.model, dtype: a.dtype, batchSize: a.batch, onLog: (l: string) => console.error(l) };
+  const current = createTransformersEmbedder(options);
+  const other = a.baseline ? (await baselineFactory(a.baseline))(options) : null;
   // Warm-up (first runs allocate arenas), and the vectors each one makes.
-  const v0 = await bundled.embedPassages(texts);
+  const v0 = await current.embedPassages(texts);
   const v1 = other ? await other.embedPassages(texts) : null;
   let maxDiff = 0;
   let minCos = 1;
@@ -98,24 +96,24 @@ async function main(): Promise<void> {
     minCos = Math.min(minCos, dot(v, w));
   });
 
-  const bundledMs: number[] = [];
+  const currentMs: number[] = [];
   const otherMs: number[] = [];
   for (let r = 0; r < a.rounds; r++) {
     // Alternate which goes first so slow drift of the machine does not favour one.
-    const order = r % 2 === 0 ? ([bundled, other] as const) : ([other, bundled] as const);
+    const order = r % 2 === 0 ? ([current, other] as const) : ([other, current] as const);
     for (const e of order) {
       if (!e) continue;
       const t = performance.now();
       await e.embedPassages(texts);
-      (e === bundled ? bundledMs : otherMs).push(performance.now() - t);
+      (e === current ? currentMs : otherMs).push(performance.now() - t);
     }
   }
   await other?.close?.();
   const tokens = await countTokens(a.model, texts);
-  const { buildMs, built } = await timeBuild(passages, bundled);
+  const { buildMs, built } = await timeBuild(passages, current);
 
   const perSec = (n: number, ms: readonly number[]) => ms.map((m) => n / (m / 1000));
-  const ratios = otherMs.map((o, i) => (bundledMs[i] ?? o) / o);
+  const ratios = otherMs.map((o, i) => (currentMs[i] ?? o) / o);
   const result = {
     model: path.basename(a.model),
     dtype: a.dtype,
@@ -126,11 +124,11 @@ async function main(): Promise<void> {
     rounds: a.rounds,
     cpus: cpus().length,
     loadavg: loadavg().map((x) => round(x, 2)),
-    embedder: { runtime: 'bundled onnxruntime-node', ms: bundledMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, bundledMs)), tokensPerSec: medianSpread(perSec(tokens, bundledMs), 0) },
+    embedder: { ms: currentMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, currentMs)), tokensPerSec: medianSpread(perSec(tokens, currentMs), 0) },
     ...(other
       ? {
-          otherRuntime: { runtime: a.runtime, ms: otherMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, otherMs)), tokensPerSec: medianSpread(perSec(tokens, otherMs), 0) },
-          bundledOverOther: { ratios: ratios.map((x) => round(x, 3)), median: medianSpread(ratios, 3) },
+          baseline: { checkout: a.baseline, ms: otherMs.map((x) => round(x, 0)), passagesPerSec: medianSpread(perSec(texts.length, otherMs)), tokensPerSec: medianSpread(perSec(tokens, otherMs), 0) },
+          currentOverBaseline: { ratios: ratios.map((x) => round(x, 3)), median: medianSpread(ratios, 3) },
           vectors: { maxAbsDiff: maxDiff, minCosine: round(minCos, 6) },
         }
       : {}),
@@ -139,14 +137,21 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
+/** The embedder factory of another checkout (its src/embed/transformers.ts). */
+async function baselineFactory(dir: string): Promise<typeof createTransformersEmbedder> {
+  const file = path.join(dir, 'src', 'embed', 'transformers.ts');
+  if (!existsSync(file)) throw new Error(`--baseline ${dir} is not a sanad checkout (no ${file})`);
+  const mod = (await import(pathToFileURL(file).href)) as { createTransformersEmbedder?: typeof createTransformersEmbedder };
+  if (!mod.createTransformersEmbedder) throw new Error(`${file} exports no createTransformersEmbedder`);
+  return mod.createTransformersEmbedder;
+}
+
 /** Tokens the model reads (prefix included, after truncation), counted with the model's own tokenizer. */
 async function countTokens(model: string, texts: readonly string[]): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const { Tokenizer } = await import('@huggingface/tokenizers');
-  const json: unknown = JSON.parse(await readFile(path.join(model, 'tokenizer.json'), 'utf8'));
-  const config = JSON.parse(await readFile(path.join(model, 'tokenizer_config.json'), 'utf8')) as { model_max_length?: number };
-  const tokenizer = new Tokenizer(json as object, config);
-  return texts.reduce((n, t) => n + Math.min(tokenizer.encode(`passage: ${t}`).ids.length, config.model_max_length ?? Infinity), 0);
+  const { lib } = await loadTransformers(process.env, () => undefined);
+  const tokenizer = await lib.AutoTokenizer.from_pretrained(model, { local_files_only: true });
+  const ids = tokenizer(texts.map((t) => `passage: ${t}`), { truncation: true, return_tensor: false }).input_ids as number[][];
+  return ids.reduce((n, row) => n + row.length, 0);
 }
 
 async function timeBuild(passages: EvalPassage[], embedder: Embedder): Promise<{ buildMs: number; built: number }> {

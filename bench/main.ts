@@ -2,7 +2,7 @@
 // part's heap and model sessions do not weigh on the next) and saves their JSON under
 // bench/results/. Parts:
 //
-//   throughput      indexing throughput and transformers.js vs onnxruntime-node (needs a model)
+//   throughput      indexing throughput (needs a model)
 //   latency         query latency in process and through the MCP server (needs a model); over
 //                   --index DIR, or an index of corpus/ built for the run
 //   growth          synthetic 10k / 100k (and --sizes …,1000000) passages: build, memory, latency, recall
