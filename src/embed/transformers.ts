@@ -117,7 +117,10 @@ export function createTransformersEmbedder(opts: TransformersEmbedderOptions): E
     }
     const data = out.data;
     const vectors: Float32Array[] = [];
-    for (let r = 0; r < rows; r++) vectors.push(l2Normalize(data.slice(r * width, (r + 1) * width)));
+    for (let r = 0; r < rows; r++) {
+      const pooled = data.slice(r * width, (r + 1) * width);
+      vectors.push(l2Normalize(profile.normalize ? normalizeExact(pooled) : pooled));
+    }
     dim ??= width;
     return vectors;
   }
@@ -184,9 +187,23 @@ async function openPipeline(dir: string, dtype: TransformersDtype, profile: Prof
   );
   boundInputLength(extractor.tokenizer, extractor.model.config);
   return {
-    // Padded to the longest text of the batch, cut at the model's input limit, pooled over the
-    // unmasked tokens (or the first one) and normalised, all by the pipeline.
-    embed: (texts) => extractor(texts, { pooling: profile.pooling, normalize: profile.normalize }),
+    // Padded to the longest text of the batch, cut at the model's input limit and pooled over the
+    // unmasked tokens (or the first one) by the pipeline; normalised by the caller (normalizeExact).
+    embed: (texts) => extractor(texts, { pooling: profile.pooling, normalize: false }),
     release: () => extractor.dispose(),
   };
+}
+
+/**
+ * v / |v| with the norm summed in double precision. transformers.js's own `normalize` keeps the
+ * norm in a float32 tensor, which leaves |v|² up to 1e-6 from 1 on multilingual-e5-small; summed
+ * in double it is within 1e-8, as the vectors of the earlier path (ONNX Runtime called directly) were.
+ */
+function normalizeExact(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.sqrt(sum);
+  if (norm === 0) return v;
+  for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) / norm;
+  return v;
 }
