@@ -29,9 +29,13 @@ test('slices give the vectors of one call, in order, with progress over the whol
   assert.equal(done.at(-1), texts.length);
 });
 
-test('a slice holds as many texts as fit the target at the measured cost, at least one', () => {
-  assert.equal(nextSliceSize(SLICE_TARGET_MS / 10), 10);
-  assert.equal(nextSliceSize(SLICE_TARGET_MS * 3), 1);
-  assert.equal(nextSliceSize(0), 256);
-  assert.equal(nextSliceSize(SLICE_TARGET_MS / 1000), 256);
+test('a slice holds the texts whose characters fit the target at the measured cost, at least one', () => {
+  const texts = ['a'.repeat(100), 'b'.repeat(100), 'c'.repeat(300), 'd'.repeat(50)];
+  const perChar = SLICE_TARGET_MS / 250;
+  assert.equal(nextSliceSize(texts, 0, perChar), 2, '100 + 100 fit 250 characters, + 300 does not');
+  assert.equal(nextSliceSize(texts, 2, perChar), 1, 'one text over the budget still goes alone');
+  assert.equal(nextSliceSize(texts, 3, perChar), 1, 'the last text');
+  assert.equal(nextSliceSize(texts, 0, SLICE_TARGET_MS / 10_000), 4);
+  assert.equal(nextSliceSize(texts, 0, 0), 4);
+  assert.equal(nextSliceSize(Array.from({ length: 300 }, () => 'x'), 0, 0), 256);
 });

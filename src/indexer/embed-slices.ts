@@ -3,8 +3,8 @@
 // another never lets timers or I/O in: a server embedding 1,400 passages answered no request (not
 // even a ping, nor the reindex call that should have returned after wait_seconds) for a minute and
 // a half. Handing the embedder a few texts at a time, with an event-loop turn between, lets
-// requests in every SLICE_TARGET_MS or so. The number of texts per call follows the measured cost
-// per text, so a fast model (or a remote server) still gets whole batches.
+// requests in every SLICE_TARGET_MS or so. The texts per call follow the measured cost per
+// character, so a fast model (or a remote server) still gets whole batches.
 import type { Embedder, EmbedProgress } from '../embed/embedder.ts';
 import { nextTurn } from '../util/budget.ts';
 
@@ -13,10 +13,21 @@ export const SLICE_TARGET_MS = 200;
 /** Most texts handed over at once, so one slice's estimate cannot run away. */
 const MAX_SLICE = 256;
 
-/** Texts for the next call: as many as fit the slice at the cost per text measured so far. */
-export function nextSliceSize(msPerText: number): number {
-  if (!(msPerText > 0)) return MAX_SLICE;
-  return Math.max(1, Math.min(MAX_SLICE, Math.floor(SLICE_TARGET_MS / msPerText)));
+/**
+ * How many of `texts`, from `from`, fit the next slice at `msPerChar` (measured on the previous
+ * slice): at least one, at most MAX_SLICE. Counted in characters, because a text's cost follows its
+ * length: sized per text, a slice after short texts overshot (628 ms for a 200 ms target).
+ */
+export function nextSliceSize(texts: readonly string[], from: number, msPerChar: number): number {
+  const budget = msPerChar > 0 ? SLICE_TARGET_MS / msPerChar : Infinity;
+  let n = 0;
+  let chars = 0;
+  while (from + n < texts.length && n < MAX_SLICE) {
+    chars += texts[from + n]?.length ?? 0;
+    if (n > 0 && chars > budget) break;
+    n++;
+  }
+  return Math.max(1, n);
 }
 
 /**
@@ -34,7 +45,8 @@ export async function embedInSlices(embedder: Embedder, texts: readonly string[]
     const vectors = await embedder.embedPassages(slice, (p) => onProgress?.({ done: before + p.done, total: texts.length }));
     if (vectors.length !== slice.length) throw new Error(`the embedder returned ${vectors.length} vectors for ${slice.length} passages`);
     out.push(...vectors);
-    size = nextSliceSize((performance.now() - started) / slice.length);
+    const chars = slice.reduce((n, t) => n + t.length, 0);
+    size = nextSliceSize(texts, out.length, (performance.now() - started) / Math.max(1, chars));
     await nextTurn();
   }
   return out;
