@@ -9,12 +9,13 @@
 // must be a regular file, the very file that was listed, and (where the system can tell) still
 // inside the corpus folder. Everything else is skipped with a reason.
 
-import { constants } from 'node:fs';
+import { constants, lstatSync, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { SkippedFile, SourceDocument } from '../types.ts';
 import { decodeSource, isSkipped } from './decode.ts';
 import { escapeUnsafeIdChars, unsafeNameCharacter } from './names.ts';
+import { workBudget } from '../util/budget.ts';
 
 export { decodeSource, isSkipped } from './decode.ts';
 
@@ -123,6 +124,10 @@ interface Candidate {
 async function walk(root: string, rootReal: string, skipped: SkippedFile[], unsupported: string[] = []): Promise<Candidate[]> {
   const out: Candidate[] = [];
   const skip = (id: string, why: string) => skipped.push({ path: id, reason: `${id}: skipped, ${why}` });
+  // Files are looked at with lstatSync, between which the walk lets other requests run every
+  // 20 ms: awaiting one asynchronous lstat per file cost 2.3-2.6 s for an archive of 100,000 files,
+  // the synchronous calls 0.3-0.4 s, and every rebuild walks the whole corpus.
+  const slices = workBudget({ message: 'the corpus walk has no limit' });
 
   const visit = async (dirAbs: string): Promise<void> => {
     let entries;
@@ -167,7 +172,8 @@ async function walk(root: string, rootReal: string, skipped: SkippedFile[], unsu
         unsupported.push(id);
         continue;
       }
-      const st = await lstat(abs).catch(() => undefined);
+      await slices.pause();
+      const st = lstatNow(abs);
       if (!st) continue; // removed since the folder was listed
       if (!st.isFile()) {
         skip(id, `it is ${specialKind(st) ?? 'no longer a regular file'}, not a regular file`);
@@ -179,6 +185,15 @@ async function walk(root: string, rootReal: string, skipped: SkippedFile[], unsu
 
   await visit(root);
   return out;
+}
+
+/** lstat without waiting for the thread pool; undefined when the entry is gone or unreadable. */
+function lstatNow(abs: string): Stats | undefined {
+  try {
+    return lstatSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where a symbolic link inside the corpus leads, when it is a file to read; otherwise why not (via `skip`). */
