@@ -157,10 +157,7 @@ async function build(opts: BuildOptions, previous: Previous | null, log: (line: 
   const diff = diffFiles(facts?.files ?? [], metas);
   const livePassages = metas.reduce((n, d) => n + d.passageCount, 0);
   const base = {
-    added: diff.added,
-    changed: diff.changed,
-    removed: diff.removed,
-    unchanged: diff.unchanged,
+    ...diff,
     skipped,
     unsupported,
     documents: metas.length,

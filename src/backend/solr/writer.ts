@@ -76,10 +76,7 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
     const diff = diffFiles(previous.files, documents.map((d) => d.meta));
     const passageCount = documents.reduce((n, d) => n + d.passages.length, 0);
     const base = {
-      added: diff.added,
-      changed: diff.changed,
-      removed: diff.removed,
-      unchanged: diff.unchanged,
+      ...diff,
       skipped,
       unsupported,
       documents: documents.length,
@@ -93,7 +90,9 @@ export async function buildSolrIndex(opts: SolrBuildOptions): Promise<BuildSumma
     }
 
     const replaced = [...diff.changed, ...diff.removed];
-    const incoming = documents.filter((d) => diff.added.includes(d.meta.id) || diff.changed.includes(d.meta.id));
+    // A set, not Array.includes per document: a first build of an archive adds every file.
+    const toWrite = new Set([...diff.added, ...diff.changed]);
+    const incoming = documents.filter((d) => toWrite.has(d.meta.id));
     const withHashes = incoming.map((d) => ({ ...d, passages: d.passages.map((p) => ({ ...p, hash: hashText(p.text) })) }));
 
     // Vectors: of the passages about to be replaced (for reuse),
