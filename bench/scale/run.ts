@@ -12,7 +12,7 @@
 //    verify_quote per kind of quote, RSS at rest and after 50 more sessions.
 // Results: bench/results/scale-<N>.json and a summary on stdout.
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import { LiveIndex } from '../../src/mcp/live-index.ts';
 import { baseParagraphs, spaceOfModel } from '../synthetic-index.ts';
 import { sampleQuotes, type QuoteKind } from './quotes.ts';
 import { callTool, connect, ms, rssMB, startServe, throughput } from './serve-probe.ts';
-import { precomputedEmbedder, writeSyntheticCorpus } from './synthetic-corpus.ts';
+import { articleToEdit, precomputedEmbedder, writeSyntheticCorpus } from './synthetic-corpus.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -80,9 +80,7 @@ if (!values['skip-build']) {
 }
 
 // 3. One changed file.
-const someFolder = path.join(corpusDir, (await readdir(corpusDir)).sort()[0] ?? '');
-const someFile = path.join(someFolder, (await readdir(someFolder)).sort()[3] ?? '');
-const edit = async (i: number) => appendFile(someFile, `فقرة جديدة رقم ${i} أضيفت للقياس.\n`);
+const edit = await articleToEdit(corpusDir);
 await edit(1);
 let t = performance.now();
 await buildIndex({ corpusDir, indexDir, embedder, log, merge: false });

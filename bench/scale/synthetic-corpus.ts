@@ -3,7 +3,7 @@
 // precomputed-like vector at no model cost while naming the real model, so a server started on
 // the index embeds its queries with the real model.
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Embedder } from '../../src/embed/embedder.ts';
 import type { EmbeddingSpace } from '../../src/store/manifest.ts';
@@ -70,4 +70,14 @@ export function precomputedEmbedder(space: EmbeddingSpace, intrinsic = 16, seed 
       return out;
     },
   };
+}
+
+/**
+ * The article the "one changed file" measurements change (always the same one), and a function
+ * that appends a new paragraph to it, marked with `tag` so every edit changes its hash.
+ */
+export async function articleToEdit(corpusDir: string): Promise<(tag: string | number) => Promise<void>> {
+  const folder = path.join(corpusDir, (await readdir(corpusDir)).sort()[0] ?? '');
+  const file = path.join(folder, (await readdir(folder)).sort()[3] ?? '');
+  return (tag) => appendFile(file, `فقرة جديدة رقم ${tag} أضيفت للقياس.\n`);
 }
